@@ -1,0 +1,5 @@
+import sys
+
+from ankigen.cli import main
+
+sys.exit(main())

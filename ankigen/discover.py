@@ -1,0 +1,46 @@
+"""Find the notes files under the paths the user named."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from ankigen.errors import InputError
+from ankigen.model import SourceFile
+
+__all__ = ["NOTE_SUFFIXES", "discover"]
+
+NOTE_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
+_SKIPPED_DIRS = frozenset({".git", ".venv", "venv", "node_modules", "__pycache__", "dist", "build"})
+
+
+def discover(paths: Iterable[Path], root: Path) -> list[SourceFile]:
+    """Every notes file named, or found recursively under a named folder, in a stable order.
+
+    A path that does not exist is an InputError: it is the user's own typo, not a bad file.
+    """
+    found: dict[Path, SourceFile] = {}
+    for given in paths:
+        if not given.exists():
+            raise InputError(str(given), "no such file or folder")
+        files = [given] if given.is_file() else sorted(_walk(given))
+        for file in files:
+            absolute = file.resolve()
+            found.setdefault(absolute, SourceFile(path=absolute, display=_display(file, root), root=root))
+    return list(found.values())
+
+
+def _walk(folder: Path) -> Iterable[Path]:
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(filenames):
+            if Path(name).suffix.lower() in NOTE_SUFFIXES:
+                yield Path(dirpath) / name
+
+
+def _display(file: Path, root: Path) -> str:
+    try:
+        return file.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return file.as_posix()

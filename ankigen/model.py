@@ -1,0 +1,149 @@
+"""The plain, immutable data that flows between the pipeline's stages.
+
+discover -> SourceFile; parse -> Document (a tree of Section with Block bodies);
+extract -> Card; media -> MediaRef; classify -> Card with exam/domain/service;
+package -> DeckFile.  Every stage takes these and returns new ones; none mutates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+BlockKind = Literal["paragraph", "list", "code", "table", "html", "math", "quote"]
+CardKind = Literal["qa", "cloze"]
+Severity = Literal["warning", "error"]
+
+
+@dataclass(frozen=True)
+class Diagnostic:
+    """A problem in the input, located by file and line (line 0: the file as a whole)."""
+
+    path: str
+    line: int
+    message: str
+    severity: Severity = "warning"
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One notes file found by discovery."""
+
+    path: Path  # absolute
+    display: str  # the path as shown to the user in messages and in the Source field
+    root: Path  # the project root that root-absolute image paths resolve against
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    """An image the notes point at, as written."""
+
+    src: str
+    alt: str
+    line: int
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class ListItem:
+    """One bullet: its own inline Markdown, then whatever is nested under it."""
+
+    text: str
+    line: int
+    children: tuple[Block, ...] = ()
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of a section's body.
+
+    `text` is inline Markdown for paragraphs, the literal content for code and math,
+    and sanitisable HTML for tables and raw HTML.  Lists carry their items instead.
+    """
+
+    kind: BlockKind
+    line: int
+    text: str = ""
+    info: str = ""  # code: the fence's language; list: "ordered" or "bullet"
+    items: tuple[ListItem, ...] = ()
+    children: tuple[Block, ...] = ()  # quote: the quoted blocks
+
+
+@dataclass(frozen=True)
+class Section:
+    """A heading and the body under it, with its subsections."""
+
+    title: str  # inline Markdown of the heading ("" for a file's preamble)
+    level: int  # 1-6 for headings, 0 for the preamble before the first heading
+    line: int
+    blocks: tuple[Block, ...] = ()
+    children: tuple[Section, ...] = ()
+    pinned_id: str | None = None  # from `<!-- id: ... -->` in the section
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed notes file: its sections in source order, and what the parse had to say."""
+
+    source: SourceFile
+    sections: tuple[Section, ...]
+    front_matter: Mapping[str, object] = field(default_factory=dict)
+    images: tuple[ImageRef, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class MediaRef:
+    """An image resolved to a file on disk and the flat name it gets in Anki's media folder."""
+
+    src: str  # as written in the notes
+    path: Path | None  # the file embedded, None when remote
+    stored_name: str  # the name in the package, or the URL when remote
+
+
+@dataclass(frozen=True)
+class Card:
+    """One Anki note to be, with everything the later stages need to place it."""
+
+    kind: CardKind
+    rule: str  # the extraction rule that made it
+    key: str  # what identifies this note across rebuilds, before the lock file is consulted
+    front: str  # HTML; for cloze the text with {{cN::...}} markers
+    back: str  # HTML; for cloze the Extra field
+    context: str  # the heading path, as plain text joined with " › "
+    heading_path: tuple[str, ...]
+    source: SourceFile
+    line: int
+    media: tuple[MediaRef, ...] = ()
+    exam: str = ""
+    domain: str = ""
+    service: str = ""
+    tags: tuple[str, ...] = ()
+    guid: str = ""
+
+    @property
+    def location(self) -> str:
+        return f"{self.source.display}:{self.line}"
+
+
+@dataclass(frozen=True)
+class DeckFile:
+    """One .apkg written by the build."""
+
+    path: Path
+    deck_names: tuple[str, ...]
+    note_count: int
+    media_count: int
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    decks: tuple[DeckFile, ...]
+    cards: tuple[Card, ...]
+    diagnostics: tuple[Diagnostic, ...]

@@ -1,0 +1,49 @@
+"""Parse a notes file into a Document: a section tree, whatever shape the notes were written in."""
+
+from __future__ import annotations
+
+from ankigen.model import Diagnostic, Document, SourceFile
+from ankigen.parse.markdown import parse_markdown
+from ankigen.parse.outline import looks_like_outline, parse_outline
+from ankigen.parse.text import decode
+
+__all__ = ["parse_file", "parse_text"]
+
+
+def parse_file(source: SourceFile) -> Document:
+    """Read and parse one file. Unreadable files become a Document with an error diagnostic."""
+    try:
+        data = source.path.read_bytes()
+    except OSError as exc:
+        return _failed(source, f"cannot read file: {exc.strerror or exc}")
+    try:
+        decoded = decode(data)
+    except ValueError as exc:
+        return _failed(source, str(exc))
+    notes: list[Diagnostic] = []
+    if decoded.encoding not in ("utf-8", "ascii"):
+        notes.append(Diagnostic(source.display, 0, f"not UTF-8; decoded as {decoded.encoding}"))
+    if decoded.repaired_lines:
+        first = decoded.repaired_lines[0]
+        count = len(decoded.repaired_lines)
+        notes.append(Diagnostic(source.display, first, f"repaired mis-encoded text on {count} line(s)"))
+    document = parse_text(decoded.text, source)
+    return Document(
+        source=document.source,
+        sections=document.sections,
+        front_matter=document.front_matter,
+        images=document.images,
+        diagnostics=(*notes, *document.diagnostics),
+    )
+
+
+def parse_text(text: str, source: SourceFile) -> Document:
+    if not text.strip():
+        return Document(source, (), diagnostics=(Diagnostic(source.display, 0, "empty file: no cards"),))
+    if looks_like_outline(text, source.path.suffix):
+        return parse_outline(text, source)
+    return parse_markdown(text, source)
+
+
+def _failed(source: SourceFile, message: str) -> Document:
+    return Document(source, (), diagnostics=(Diagnostic(source.display, 0, message, "error"),))

@@ -1,0 +1,96 @@
+"""The one place the stages are composed: discover -> parse -> media -> extract -> classify
+-> identity -> package."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from ankigen.classify import classify
+from ankigen.config import Config
+from ankigen.discover import discover
+from ankigen.extract import extract
+from ankigen.identity import assign_guids
+from ankigen.media import attach_media, resolve_media
+from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, Document
+from ankigen.package import DeckSpec, write_package
+from ankigen.parse import parse_file
+from ankigen.parse.markdown import new_markdown
+from ankigen.render import Renderer
+
+__all__ = ["BuildOptions", "CheckResult", "FileReport", "build", "check", "deck_name", "package_name"]
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    out_dir: Path
+    split: str = "exam"  # "exam": one .apkg per exam; "domain": one per exam and domain
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """What one notes file gave: its cards, and the warnings about it."""
+
+    document: Document
+    cards: tuple[Card, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    files: tuple[FileReport, ...]
+    cards: tuple[Card, ...]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+def check(paths: Sequence[Path], config: Config) -> CheckResult:
+    """Everything a build does short of writing packages."""
+    md = new_markdown()
+    renderer = Renderer(md)
+    reports = []
+    for source in discover(paths, config.root):
+        document = parse_file(source)
+        media = resolve_media(document)
+        cards = extract(document, renderer.for_media(media.refs), config)
+        cards = [attach_media(card, media.refs) for card in cards]
+        reports.append(FileReport(document, tuple(cards), (*document.diagnostics, *media.diagnostics)))
+    cards = classify([card for report in reports for card in report.cards], config)
+    cards, identity_notes = assign_guids(cards)
+    diagnostics = [d for report in reports for d in report.diagnostics] + identity_notes
+    return CheckResult(tuple(reports), tuple(cards), tuple(diagnostics))
+
+
+def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> BuildResult:
+    checked = check(paths, config)
+    groups: dict[str, list[tuple[str, Card]]] = defaultdict(list)
+    for card in checked.cards:
+        groups[package_name(card, config, options.split)].append((deck_name(card, config), card))
+    timestamp = _source_date_epoch()
+    decks: list[DeckFile] = [
+        write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp)
+        for filename, cards in sorted(groups.items())
+    ]
+    return BuildResult(tuple(decks), checked.cards, checked.diagnostics)
+
+
+def deck_name(card: Card, config: Config) -> str:
+    titles = {exam.code: exam.title for exam in config.exams}
+    exam = f"{card.exam} {titles[card.exam]}" if card.exam in titles else card.exam
+    return f"{config.deck_prefix} {exam}::{card.domain}".strip()
+
+
+def package_name(card: Card, config: Config, split: str) -> str:
+    parts = [config.deck_prefix, card.exam] + ([card.domain] if split == "domain" else [])
+    return "-".join(_slug(part) for part in parts if part) + ".apkg"
+
+
+def _slug(text: str) -> str:
+    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
+
+
+def _source_date_epoch() -> float | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH")
+    return float(value) if value and value.isdigit() else None
