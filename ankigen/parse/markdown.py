@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import yaml
+from bs4 import BeautifulSoup, Tag
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -169,18 +170,42 @@ def _items(md: MarkdownIt, tokens: Sequence[Token], start: int, end: int) -> lis
 
 
 def _images(tokens: Sequence[Token]) -> list[ImageRef]:
-    found = []
+    """Every image the notes show: `![alt](src "title")`, and `<img>` in inline or block HTML."""
+    found: list[ImageRef] = []
     for token in tokens:
+        if token.type == "html_block":
+            found.extend(_html_images(token.content, _line(token)))
         if token.type != "inline" or not token.children:
             continue
+        line = _line(token)
         for child in token.children:
-            if child.type == "image":
-                found.append(
-                    ImageRef(
-                        src=str(child.attrs.get("src", "")),
-                        alt=child.content,
-                        line=_line(token),
-                        title=str(child.attrs.get("title", "")),
-                    )
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "image" and child.attrs.get("src"):
+                alt = "".join(t.content for t in child.children or [] if t.type in ("text", "code_inline"))
+                title = str(child.attrs.get("title", ""))
+                found.append(ImageRef(src=str(child.attrs["src"]), alt=alt, line=line, title=title))
+            elif child.type == "html_inline":
+                found.extend(_html_images(child.content, line))
+    return found
+
+
+def _html_images(fragment: str, line: int) -> list[ImageRef]:
+    """The <img src> tags in a piece of raw HTML, each on its own line."""
+    if "<img" not in fragment.lower():
+        return []
+    found = []
+    for tag in BeautifulSoup(fragment, "html.parser").find_all("img"):
+        src, alt, title = (
+            tag.get(name) if isinstance(tag, Tag) else None for name in ("src", "alt", "title")
+        )
+        if isinstance(tag, Tag) and isinstance(src, str) and src.strip():
+            found.append(
+                ImageRef(
+                    src=src.strip(),
+                    alt=alt if isinstance(alt, str) else "",
+                    line=line + (tag.sourceline or 1) - 1,
+                    title=title if isinstance(title, str) else "",
                 )
+            )
     return found
