@@ -104,10 +104,10 @@ def _resolve(image: ImageRef, document: Document, fetcher: RemoteFetcher | None)
     if kind == "unsupported":
         return _Outcome(None, "invalid", "image reference not supported", "not a file or http(s) URL")
     located = locate(image.src, document.source.path, document.source.root)
-    if located.problem == "missing" or located.path is None:
-        return _Outcome(None, "missing", "image not found")
     if located.problem == "refused":
         return _Outcome(None, "refused", "image outside the project root refused")
+    if located.path is None:
+        return _Outcome(None, "missing", "image not found")
     try:
         data = located.path.read_bytes()
     except OSError as exc:

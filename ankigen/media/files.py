@@ -8,8 +8,8 @@ import re
 import unicodedata
 import warnings
 from pathlib import PurePath
+from xml.etree import ElementTree
 
-from bs4 import BeautifulSoup, Tag
 from PIL import Image
 
 __all__ = ["IMAGE_SUFFIXES", "MAX_STORED_NAME", "image_suffix", "stored_name"]
@@ -39,13 +39,13 @@ def image_suffix(data: bytes) -> str | None:
 
 
 def _is_svg(data: bytes) -> bool:
-    """True when the first element of the document is <svg> (after any XML declaration or doctype)."""
+    """True when the data is XML whose root element is <svg>: only the first start tag is read."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        for _event, element in ElementTree.iterparse(io.BytesIO(data), events=("start",)):
+            return element.tag in ("svg", "{http://www.w3.org/2000/svg}svg")
+    except ElementTree.ParseError:
         return False
-    first = BeautifulSoup(text, "html.parser").find(True)
-    return isinstance(first, Tag) and first.name.lower() == "svg"
+    return False
 
 
 def stored_name(name: str | PurePath, data: bytes, suffix: str | None = None) -> str:
