@@ -13,7 +13,10 @@ from PIL import Image
 
 from tests.anki_helpers import SeenNote, collection, import_package, media_names, notes_of
 
-SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>\n'
+SVG = (
+    b'<?xml version="1.0"?>\n'
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8"/></svg>\n'
+)
 STORED_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*-[0-9a-f]{12}\.(png|jpg|gif|webp|svg)$")
 
 
