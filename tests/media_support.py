@@ -58,7 +58,7 @@ class Seen:
     media_dir: Path
 
     def images(self, note: SeenNote) -> list[Tag]:
-        tags = []
+        tags: list[Tag] = []
         for value in note.fields.values():
             tags.extend(t for t in BeautifulSoup(value, "html.parser").find_all("img") if isinstance(t, Tag))
         return tags
