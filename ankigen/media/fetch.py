@@ -96,7 +96,7 @@ class RemoteFetcher:
         with urllib.request.urlopen(request, timeout=policy.timeout) as response:
             content_type = response.headers.get_content_type()
             if content_type not in _IMAGE_TYPES:
-                raise _Refused(f"not an image (content type {content_type})")
+                raise _Refused(f"content type {content_type} is not an image")
             length = response.headers.get("Content-Length", "")
             if length.isdigit() and int(length) > policy.max_bytes:
                 raise _Refused(f"larger than {_megabytes(policy.max_bytes)}")
