@@ -59,7 +59,9 @@ def _shown(path: Path, root: Path) -> str:
 
 
 def human_size(size: int) -> str:
-    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / 1024 / 1024:.1f}".removesuffix(".0") + " MB"
 
 
 def report_lines(report: MediaReport) -> list[str]:
