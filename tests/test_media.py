@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from pathlib import Path
 
@@ -224,3 +225,15 @@ def test_images_outside_the_project_are_refused(tmp_path: Path, run_cli: RunCli)
     assert "[image: link]" in seen.note_with("Through a link").fields["Back"]
     seen.assert_no_broken_images()
     assert run_cli("build", "-o", "out", "--strict", cwd=root).code == 1
+
+
+def test_corpus_has_no_broken_images(corpus: Path, tmp_path: Path, run_cli: RunCli) -> None:
+    result = run_cli("build", str(corpus), "-o", str(tmp_path / "out"), "--report", str(tmp_path / "r.json"))
+    assert result.code == 0, result.err
+    seen = import_all(tmp_path / "out", tmp_path / "col")
+    seen.assert_no_broken_images()
+    media = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["media"]
+    missing = [line for line in result.err.splitlines() if ": image not found: " in line]
+    assert len(missing) == len(media["missing"])
+    remote_shown = {src for src in seen.srcs() if src.startswith("https://")}
+    assert remote_shown and remote_shown <= {item["ref"] for item in media["remote"]}
