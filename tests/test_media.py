@@ -237,3 +237,18 @@ def test_corpus_has_no_broken_images(corpus: Path, tmp_path: Path, run_cli: RunC
     assert len(missing) == len(media["missing"])
     remote_shown = {src for src in seen.srcs() if src.startswith("https://")}
     assert remote_shown and remote_shown <= {item["ref"] for item in media["remote"]}
+
+
+def test_images_in_a_plain_text_outline(tmp_path: Path, run_cli: RunCli) -> None:
+    root = tmp_path / "project"
+    pic = image_bytes("PNG", (9, 8, 7))
+    write(root / "ankigen.toml", "")
+    write(root / "notes/pic.png", pic)
+    text = "Load balancers\n    spread traffic ![spread](pic.png)\n    check health ![gone](gone.png)\n"
+    write(root / "notes/outline.txt", text)
+    result = run_cli("build", "-o", "out", cwd=root)
+    assert result.err.splitlines() == ["notes/outline.txt:3: image not found: gone.png"]
+    seen = import_all(root / "out", tmp_path / "col")
+    seen.assert_no_broken_images()
+    assert seen.srcs() == [f"pic-{digest(pic)}.png"]
+    assert "[image: gone]" in seen.note_with("spread traffic").fields["Back"]

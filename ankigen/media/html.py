@@ -33,6 +33,8 @@ def missing_image_html(alt: str, src: str) -> str:
 
 def rewrite_images(fragment: str, media: Mapping[str, MediaRef]) -> str:
     """Raw HTML with every <img> pointed at its stored file (other attributes, like width, kept)."""
+    if "<img" not in fragment.lower():
+        return fragment
     soup = BeautifulSoup(fragment, "html.parser")
     images = [tag for tag in soup.find_all("img") if isinstance(tag, Tag)]
     if not images:

@@ -19,7 +19,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ankigen.model import Block, Diagnostic, Document, ImageRef, ListItem, Section, SourceFile
 
-__all__ = ["new_markdown", "parse_markdown"]
+__all__ = ["new_markdown", "outline_images", "parse_markdown"]
 
 _PINNED_ID = re.compile(r"<!--\s*id:\s*([\w.:-]+)\s*-->")
 
@@ -169,7 +169,25 @@ def _items(md: MarkdownIt, tokens: Sequence[Token], start: int, end: int) -> lis
     return items
 
 
-def _images(tokens: Sequence[Token]) -> list[ImageRef]:
+def outline_images(sections: Sequence[Section], md: MarkdownIt | None = None) -> tuple[ImageRef, ...]:
+    """The Markdown images written in the points of a plain-text outline (its items are inline
+    Markdown too, so the cards show them)."""
+    md = md or new_markdown()
+    found: list[ImageRef] = []
+
+    def visit(blocks: Sequence[Block]) -> None:
+        for block in blocks:
+            for item in block.items:
+                found.extend(_images(md.parseInline(item.text, {}), item.line))
+                visit(item.children)
+
+    for section in sections:
+        visit(section.blocks)
+        found.extend(outline_images(section.children, md))
+    return tuple(found)
+
+
+def _images(tokens: Sequence[Token], first_line: int = 0) -> list[ImageRef]:
     """Every image the notes show: `![alt](src "title")`, and `<img>` in inline or block HTML."""
     found: list[ImageRef] = []
     for token in tokens:
@@ -177,7 +195,7 @@ def _images(tokens: Sequence[Token]) -> list[ImageRef]:
             found.extend(_html_images(token.content, _line(token)))
         if token.type != "inline" or not token.children:
             continue
-        line = _line(token)
+        line = first_line or _line(token)
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
