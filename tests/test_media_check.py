@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import os
@@ -16,6 +17,7 @@ from ankigen.cli import cli
 from ankigen.media import OVERSIZED_BYTES, stored_name
 from ankigen.media.audit import human_size
 from ankigen.media.files import image_suffix
+from ankigen.media.locate import ref_kind, remote_url
 from tests.conftest import RunCli
 from tests.media_support import STORED_NAME, image_bytes, line_of, write
 
@@ -99,3 +101,31 @@ def test_image_kind_comes_from_the_content() -> None:
     assert image_suffix(image_bytes("PNG")[:40]) is None  # truncated
     assert image_suffix(b'<svg xmlns="http://www.w3.org/2000/svg"></svg>') == ".svg"
     assert re.fullmatch(r"\d+ KB|\d+(\.\d)? MB", human_size(OVERSIZED_BYTES))
+
+
+def test_inline_data_images_are_named_not_dumped(tmp_path: Path, run_cli: RunCli) -> None:
+    root = tmp_path / "project"
+    write(root / "ankigen.toml", "")
+    payload = base64.b64encode(image_bytes("PNG", size=(64, 64))).decode("ascii")
+    write(
+        root / "notes/n.md",
+        f"# Pasted\n\nA pasted screenshot.\n\n![pasted](data:image/png;base64,{payload})\n",
+    )
+    result = run_cli("check", cwd=root)
+    [warning] = result.err.splitlines()
+    assert warning.startswith(
+        "notes/n.md:5: inline data: image not supported, save it as a file and link that: "
+    )
+    assert len(warning) < 250
+
+
+def test_reference_kinds() -> None:
+    assert [ref_kind(s) for s in ("a.png", "/notes/a.png", "C:/x.png", "HTTPS://h/x.png", "//h/x.png")] == [
+        "local",
+        "local",
+        "local",
+        "remote",
+        "remote",
+    ]
+    assert ref_kind("file:///etc/x.png") == ref_kind("mailto:x@y") == "unsupported"
+    assert remote_url("//h/x.png") == "https://h/x.png"

@@ -12,6 +12,7 @@ import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Literal
 from urllib.parse import urlsplit
 
 from bs4 import BeautifulSoup, Tag
@@ -67,7 +68,7 @@ class _Outcome:
     """What one src resolved to, before it is reported at each place it is used."""
 
     ref: MediaRef | None
-    kind: str  # "ok", "remote", "missing", "refused", "invalid"
+    kind: Literal["ok", "remote", "missing", "refused", "invalid"]
     warning: str = ""  # what to warn about, said before the reference as written
     detail: str = ""
 
@@ -82,7 +83,7 @@ def resolve_media(document: Document, fetcher: RemoteFetcher | None = None) -> M
         outcome = outcomes[image.src]
         location = f"{document.source.display}:{image.line}"
         if outcome.warning:
-            message = f"{outcome.warning}: {shown(image.src)}"
+            message = f"{outcome.warning}: {_abridged(shown(image.src))}"
             diagnostics.append(Diagnostic(document.source.display, image.line, message))
         if outcome.kind in found:
             found[outcome.kind].append(ImageIssue(location, image.src, outcome.detail))
@@ -102,6 +103,9 @@ def _resolve(image: ImageRef, document: Document, fetcher: RemoteFetcher | None)
     if kind == "remote":
         return _remote(image.src, fetcher)
     if kind == "unsupported":
+        if image.src.lower().startswith("data:"):
+            warning = "inline data: image not supported, save it as a file and link that"
+            return _Outcome(None, "invalid", warning, "inline data: image")
         return _Outcome(None, "invalid", "image reference not supported", "not a file or http(s) URL")
     located = locate(image.src, document.source.path, document.source.root)
     if located.problem == "refused":
@@ -135,6 +139,11 @@ def _remote(src: str, fetcher: RemoteFetcher | None) -> _Outcome:
     except OSError as exc:
         return _Outcome(link, "remote", f"cached image cannot be read ({exc.strerror or exc})", "unreadable")
     return _Outcome(MediaRef(src, fetched.path, stored_name(name, data, fetched.path.suffix)), "ok")
+
+
+def _abridged(ref: str, limit: int = 120) -> str:
+    """A reference short enough for a one-line warning (data: URIs can be megabytes)."""
+    return ref if len(ref) <= limit else ref[: limit - 1] + "…"
 
 
 def attach_media(card: Card, refs: Mapping[str, MediaRef]) -> Card:

@@ -214,10 +214,10 @@ def _html_images(fragment: str, line: int) -> list[ImageRef]:
         return []
     found = []
     for tag in BeautifulSoup(fragment, "html.parser").find_all("img"):
-        src, alt, title = (
-            tag.get(name) if isinstance(tag, Tag) else None for name in ("src", "alt", "title")
-        )
-        if isinstance(tag, Tag) and isinstance(src, str) and src.strip():
+        if not isinstance(tag, Tag):
+            continue
+        src, alt, title = (tag.get(name) for name in ("src", "alt", "title"))
+        if isinstance(src, str) and src.strip():
             found.append(
                 ImageRef(
                     src=src.strip(),
