@@ -9,12 +9,13 @@ import os
 import re
 from pathlib import Path
 
+import click
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
 from ankigen.cli import cli
-from ankigen.media import OVERSIZED_BYTES, stored_name
+from ankigen.media import OVERSIZED_BYTES, MediaOptions, stored_name
 from ankigen.media.audit import human_size
 from ankigen.media.files import image_suffix
 from ankigen.media.locate import ref_kind, remote_url
@@ -79,6 +80,10 @@ def test_check_reports_every_kind_of_image_problem(tmp_path: Path, run_cli: RunC
 def test_check_help_states_the_oversized_threshold() -> None:
     command = cli.commands["check"]
     assert command.help and f"over\n    {human_size(OVERSIZED_BYTES)}," in command.help
+    fetch = next(p for p in command.params if p.name == "fetch_remote")
+    defaults = MediaOptions()
+    assert isinstance(fetch, click.Option) and fetch.help
+    assert f"{defaults.timeout:g} s timeout, {human_size(defaults.max_remote_bytes)} cap" in fetch.help
 
 
 @settings(max_examples=60, deadline=None)
