@@ -162,6 +162,7 @@ class MediaReport:
     invalid: tuple[ImageIssue, ...] = ()  # not an image ankigen can embed
     unused: tuple[ImageIssue, ...] = ()  # files in media/ that no checked note references
     oversized: tuple[ImageIssue, ...] = ()
+    unshown: tuple[ImageIssue, ...] = ()  # resolved, but in a part of the notes no card shows
 
 
 @dataclass(frozen=True)

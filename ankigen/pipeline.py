@@ -55,18 +55,18 @@ def check(paths: Sequence[Path], config: Config, media_options: MediaOptions | N
     media_options = media_options or MediaOptions()
     fetcher = new_fetcher(media_options)
     reports = []
-    resolutions = []
+    media_files = []
     for source in discover(paths, config.root):
         document = parse_file(source)
         media = resolve_media(document, fetcher)
-        resolutions.append(media)
         cards = extract(document, renderer.for_media(media.refs), config)
         cards = [attach_media(card, media.refs) for card in cards]
+        media_files.append((media, cards))
         reports.append(FileReport(document, tuple(cards), (*document.diagnostics, *media.diagnostics)))
     cards = classify([card for report in reports for card in report.cards], config)
     cards, identity_notes = assign_guids(cards)
     diagnostics = [d for report in reports for d in report.diagnostics] + identity_notes
-    media_report = audit_media(resolutions, config.root, media_options.oversized_bytes)
+    media_report = audit_media(media_files, config.root, media_options.oversized_bytes)
     return CheckResult(tuple(reports), tuple(cards), tuple(diagnostics), media_report)
 
 

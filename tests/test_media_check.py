@@ -134,3 +134,22 @@ def test_reference_kinds() -> None:
     ]
     assert ref_kind("file:///etc/x.png") == ref_kind("mailto:x@y") == "unsupported"
     assert remote_url("//h/x.png") == "https://h/x.png"
+
+
+def test_check_names_images_no_card_shows(tmp_path: Path, run_cli: RunCli) -> None:
+    root = tmp_path / "project"
+    write(root / "ankigen.toml", "")
+    write(root / "notes/cover.png", image_bytes("PNG", (1, 9, 1)))
+    write(root / "notes/shown.png", image_bytes("PNG", (9, 1, 9)))
+    text = "# Topic ![cover](cover.png)\n\nBody text.\n\n![shown](shown.png)\n"  # headings show no images
+    write(root / "notes/n.md", text)
+    result = run_cli("check", cwd=root)
+    assert result.code == 0 and result.err == ""
+    assert result.out.splitlines()[1:] == [
+        "images: 1 embedded, 1 on no card",
+        "  on no card: notes/n.md:1: cover.png",
+    ]
+    run_cli("build", "-o", "out", "--report", "report.json", cwd=root)
+    media = json.loads((root / "report.json").read_text(encoding="utf-8"))["media"]
+    assert media["embedded"] == 1
+    assert media["unshown"] == [{"location": "notes/n.md:1", "ref": "cover.png", "detail": ""}]

@@ -61,6 +61,7 @@ class MediaResolution:
     missing: tuple[ImageIssue, ...] = ()
     refused: tuple[ImageIssue, ...] = ()
     invalid: tuple[ImageIssue, ...] = ()
+    shown: tuple[ImageIssue, ...] = ()  # every place an image a card can show is used (detail: its name)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,13 @@ class _Outcome:
 def resolve_media(document: Document, fetcher: RemoteFetcher | None = None) -> MediaResolution:
     outcomes: dict[str, _Outcome] = {}
     diagnostics: list[Diagnostic] = []
-    found: dict[str, list[ImageIssue]] = {"remote": [], "missing": [], "refused": [], "invalid": []}
+    found: dict[str, list[ImageIssue]] = {
+        "remote": [],
+        "missing": [],
+        "refused": [],
+        "invalid": [],
+        "shown": [],
+    }
     for image in document.images:
         if image.src not in outcomes:
             outcomes[image.src] = _resolve(image, document, fetcher)
@@ -87,6 +94,8 @@ def resolve_media(document: Document, fetcher: RemoteFetcher | None = None) -> M
             diagnostics.append(Diagnostic(document.source.display, image.line, message))
         if outcome.kind in found:
             found[outcome.kind].append(ImageIssue(location, image.src, outcome.detail))
+        if outcome.ref is not None:
+            found["shown"].append(ImageIssue(location, image.src, outcome.ref.stored_name))
     refs = {src: outcome.ref for src, outcome in outcomes.items() if outcome.ref is not None}
     return MediaResolution(
         refs,
@@ -95,6 +104,7 @@ def resolve_media(document: Document, fetcher: RemoteFetcher | None = None) -> M
         tuple(found["missing"]),
         tuple(found["refused"]),
         tuple(found["invalid"]),
+        tuple(found["shown"]),
     )
 
 

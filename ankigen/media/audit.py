@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ankigen.model import ImageIssue, MediaReport
+from ankigen.model import Card, ImageIssue, MediaReport
 
 if TYPE_CHECKING:
     from ankigen.media import MediaResolution
@@ -18,13 +18,21 @@ __all__ = ["OVERSIZED_BYTES", "audit_media", "human_size", "report_json", "repor
 OVERSIZED_BYTES = 1024 * 1024
 
 
-def audit_media(resolutions: Sequence[MediaResolution], root: Path, oversized_bytes: int) -> MediaReport:
-    """Sum up the resolutions of every checked note, and look for unused files in `root`/media."""
+def audit_media(
+    files: Sequence[tuple[MediaResolution, Sequence[Card]]], root: Path, oversized_bytes: int
+) -> MediaReport:
+    """Sum up each checked note's images and the cards made from it; look for unused files in media/."""
+    resolutions = [resolution for resolution, _ in files]
     stored: dict[str, tuple[Path, str]] = {}  # stored name -> (file, first place it is used)
-    for resolution in resolutions:
-        for ref in resolution.refs.values():
-            if ref.path is not None and ref.stored_name not in stored:
-                stored[ref.stored_name] = (ref.path, ref.src)
+    unshown: list[ImageIssue] = []
+    for resolution, cards in files:
+        on_cards = {ref.stored_name: ref for card in cards for ref in card.media}
+        for ref in on_cards.values():
+            if ref.path is not None:
+                stored.setdefault(ref.stored_name, (ref.path, ref.src))
+        unshown.extend(
+            ImageIssue(use.location, use.ref) for use in resolution.shown if use.detail not in on_cards
+        )
     oversized = []
     for path, src in stored.values():
         size = path.stat().st_size if path.is_file() else 0
@@ -32,15 +40,18 @@ def audit_media(resolutions: Sequence[MediaResolution], root: Path, oversized_by
             oversized.append(
                 ImageIssue(_shown(path, root), src, f"{human_size(size)} > {human_size(oversized_bytes)}")
             )
-    used = {path for path, _ in stored.values()}
+    referenced = {ref.path for r in resolutions for ref in r.refs.values() if ref.path is not None}
     return MediaReport(
         embedded=len(stored),
         remote=tuple(issue for r in resolutions for issue in r.remote),
         missing=tuple(issue for r in resolutions for issue in r.missing),
         refused=tuple(issue for r in resolutions for issue in r.refused),
         invalid=tuple(issue for r in resolutions for issue in r.invalid),
-        unused=tuple(ImageIssue(_shown(p, root), _shown(p, root)) for p in _unused(root / "media", used)),
+        unused=tuple(
+            ImageIssue(_shown(p, root), _shown(p, root)) for p in _unused(root / "media", referenced)
+        ),
         oversized=tuple(oversized),
+        unshown=tuple(unshown),
     )
 
 
@@ -73,6 +84,7 @@ def report_lines(report: MediaReport) -> list[str]:
         "remote": report.remote,
         "unused": report.unused,
         "oversized": report.oversized,
+        "on no card": report.unshown,
     }
     if not report.embedded and not any(groups.values()):
         return []
@@ -99,4 +111,5 @@ def report_json(report: MediaReport) -> dict[str, object]:
         "invalid": issues(report.invalid),
         "unused": issues(report.unused),
         "oversized": issues(report.oversized),
+        "unshown": issues(report.unshown),
     }
