@@ -51,6 +51,11 @@ def server(monkeypatch: pytest.MonkeyPatch) -> Iterator[Server]:
             seen.append(self.path)
             if self.path == "/slow.png":
                 time.sleep(1.5)
+            if self.path == "/to-file.png":  # a redirect must not reach the local disk
+                self.send_response(302)
+                self.send_header("Location", "file:///etc/hostname")
+                self.end_headers()
+                return
             status, content_type, body = routes.get(self.path, (404, "text/plain", b"not found"))
             chunked = self.path == "/big.png"  # no Content-Length: the cap must hold while reading
             try:
@@ -166,6 +171,7 @@ def test_fetch_is_tried_once_per_url_per_run(tmp_path: Path, server: Server) -> 
         ("/pic.png", {"max_bytes": 10}, "larger than"),  # refused from Content-Length alone
         ("/liar.png", {}, "not a PNG, JPEG, GIF, WebP or SVG image"),
         ("/slow.png", {"timeout": 0.3}, "timed out"),
+        ("/to-file.png", {}, "HTTP 302"),
     ],
 )
 def test_fetch_limits(

@@ -17,6 +17,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import platformdirs
 
@@ -94,6 +95,8 @@ class RemoteFetcher:
             url, headers={"User-Agent": f"ankigen/{__version__}", "Accept": ", ".join(sorted(_IMAGE_TYPES))}
         )
         with urllib.request.urlopen(request, timeout=policy.timeout) as response:
+            if urlsplit(response.geturl()).scheme not in ("http", "https"):
+                raise _Refused("redirected away from http(s)")
             content_type = response.headers.get_content_type()
             if content_type not in _IMAGE_TYPES:
                 raise _Refused(f"content type {content_type} is not an image")

@@ -82,6 +82,8 @@ def _find(path: Path) -> Path | None:
         entries = sorted(os.listdir(folder))
     except OSError:
         return None
+    if path.name in entries and path.is_file():
+        return path
     wanted = _nfc(path.name)
     exact = [name for name in entries if _nfc(name) == wanted]
     stem, suffix = os.path.splitext(wanted)
