@@ -17,6 +17,9 @@ import click
 from ankigen import __version__
 from ankigen.config import find_root, load_config
 from ankigen.errors import AnkigenError
+from ankigen.media import MediaOptions
+from ankigen.media.audit import report_json, report_lines
+from ankigen.media.fetch import CACHE_ENV
 from ankigen.model import BuildResult, Diagnostic
 from ankigen.pipeline import BuildOptions, CheckResult, build, check
 
@@ -31,6 +34,12 @@ _CONFIG = click.option(
 )
 _STRICT = click.option("--strict", is_flag=True, help="Exit 1 when there is any warning.")
 _DEBUG = click.option("--debug", is_flag=True, help="Show the traceback of an error.")
+_FETCH_REMOTE = click.option(
+    "--fetch-remote",
+    is_flag=True,
+    help="Download http(s) images (10 s timeout, 10 MB cap, image types only; cached in the user "
+    f"cache folder or ${CACHE_ENV}) and embed them. Default: keep them as links Anki shows when online.",
+)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -62,6 +71,7 @@ def cli() -> None:
 )
 @_CONFIG
 @_DEBUG
+@_FETCH_REMOTE
 def build_command(
     paths: tuple[Path, ...],
     output: Path | None,
@@ -70,6 +80,7 @@ def build_command(
     split: str | None,
     config_path: Path | None,
     debug: bool,
+    fetch_remote: bool = False,
 ) -> None:
     """Build decks from PATHS (files or folders; default: notes/).
 
@@ -78,7 +89,8 @@ def build_command(
     """
     config = load_config(find_root(Path.cwd()), config_path)
     out_dir = output or config.root / config.output
-    result = build(_paths(paths, config.root), config, BuildOptions(out_dir, split or config.split))
+    options = BuildOptions(out_dir, split or config.split, MediaOptions(fetch_remote=fetch_remote))
+    result = build(_paths(paths, config.root), config, options)
     _print_diagnostics(result.diagnostics)
     for deck in result.decks:
         click.echo(
@@ -96,14 +108,22 @@ def build_command(
 @_STRICT
 @_CONFIG
 @_DEBUG
-def check_command(paths: tuple[Path, ...], strict: bool, config_path: Path | None, debug: bool) -> None:
+@_FETCH_REMOTE
+def check_command(
+    paths: tuple[Path, ...], strict: bool, config_path: Path | None, debug: bool, fetch_remote: bool = False
+) -> None:
     """Parse PATHS as a build would, without writing anything.
 
     Lists per file the cards it makes and the sections that made none, then the warnings.
+    Then the images: missing, refused (outside the project root), not images, remote
+    (kept as links), unused (files in media/ no checked note shows) and oversized (over
+    1 MB, slow to sync and heavy on phones).
     """
     config = load_config(find_root(Path.cwd()), config_path)
-    result = check(_paths(paths, config.root), config)
+    result = check(_paths(paths, config.root), config, MediaOptions(fetch_remote=fetch_remote))
     _print_check(result)
+    for line in report_lines(result.media):
+        click.echo(line)
     _print_diagnostics(result.diagnostics)
     _finish(result.diagnostics, strict)
 
@@ -142,6 +162,7 @@ def _build_report(result: BuildResult) -> dict[str, Any]:
             for deck in result.decks
         ],
         "notes": len(result.cards),
+        "media": report_json(result.media),
         "warnings": [
             {"file": d.path, "line": d.line, "message": d.message, "severity": d.severity}
             for d in result.diagnostics

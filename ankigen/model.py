@@ -143,7 +143,31 @@ class DeckFile:
 
 
 @dataclass(frozen=True)
+class ImageIssue:
+    """One image worth telling the user about, where it is referenced (or the file itself)."""
+
+    location: str  # "file:line" of the reference, or the file's path for unused files
+    ref: str  # as written in the notes, or the file's path
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class MediaReport:
+    """The images of a whole run: how many were embedded, and those that need attention."""
+
+    embedded: int = 0  # distinct files stored
+    remote: tuple[ImageIssue, ...] = ()  # kept as links (detail: why a fetch failed)
+    missing: tuple[ImageIssue, ...] = ()
+    refused: tuple[ImageIssue, ...] = ()  # outside the project root
+    invalid: tuple[ImageIssue, ...] = ()  # not an image ankigen can embed
+    unused: tuple[ImageIssue, ...] = ()  # files in media/ that no checked note references
+    oversized: tuple[ImageIssue, ...] = ()
+    unshown: tuple[ImageIssue, ...] = ()  # resolved, but in a part of the notes no card shows
+
+
+@dataclass(frozen=True)
 class BuildResult:
     decks: tuple[DeckFile, ...]
     cards: tuple[Card, ...]
     diagnostics: tuple[Diagnostic, ...]
+    media: MediaReport = field(default_factory=MediaReport)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ankigen.classify import classify
@@ -14,8 +14,8 @@ from ankigen.config import Config
 from ankigen.discover import discover
 from ankigen.extract import extract
 from ankigen.identity import assign_guids
-from ankigen.media import attach_media, resolve_media
-from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, Document
+from ankigen.media import MediaOptions, attach_media, audit_media, new_fetcher, resolve_media
+from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, Document, MediaReport
 from ankigen.package import DeckSpec, write_package
 from ankigen.parse import parse_file
 from ankigen.parse.markdown import new_markdown
@@ -28,6 +28,7 @@ __all__ = ["BuildOptions", "CheckResult", "FileReport", "build", "check", "deck_
 class BuildOptions:
     out_dir: Path
     split: str = "exam"  # "exam": one .apkg per exam; "domain": one per exam and domain
+    media: MediaOptions = field(default_factory=MediaOptions)
 
 
 @dataclass(frozen=True)
@@ -44,27 +45,33 @@ class CheckResult:
     files: tuple[FileReport, ...]
     cards: tuple[Card, ...]
     diagnostics: tuple[Diagnostic, ...]
+    media: MediaReport = field(default_factory=MediaReport)
 
 
-def check(paths: Sequence[Path], config: Config) -> CheckResult:
+def check(paths: Sequence[Path], config: Config, media_options: MediaOptions | None = None) -> CheckResult:
     """Everything a build does short of writing packages."""
     md = new_markdown()
     renderer = Renderer(md)
+    media_options = media_options or MediaOptions()
+    fetcher = new_fetcher(media_options)
     reports = []
+    media_files = []
     for source in discover(paths, config.root):
         document = parse_file(source)
-        media = resolve_media(document)
+        media = resolve_media(document, fetcher)
         cards = extract(document, renderer.for_media(media.refs), config)
         cards = [attach_media(card, media.refs) for card in cards]
+        media_files.append((media, cards))
         reports.append(FileReport(document, tuple(cards), (*document.diagnostics, *media.diagnostics)))
     cards = classify([card for report in reports for card in report.cards], config)
     cards, identity_notes = assign_guids(cards)
     diagnostics = [d for report in reports for d in report.diagnostics] + identity_notes
-    return CheckResult(tuple(reports), tuple(cards), tuple(diagnostics))
+    media_report = audit_media(media_files, config.root, media_options.oversized_bytes)
+    return CheckResult(tuple(reports), tuple(cards), tuple(diagnostics), media_report)
 
 
 def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> BuildResult:
-    checked = check(paths, config)
+    checked = check(paths, config, options.media)
     groups: dict[str, list[tuple[str, Card]]] = defaultdict(list)
     for card in checked.cards:
         groups[package_name(card, config, options.split)].append((deck_name(card, config), card))
@@ -73,7 +80,7 @@ def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> Build
         write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp)
         for filename, cards in sorted(groups.items())
     ]
-    return BuildResult(tuple(decks), checked.cards, checked.diagnostics)
+    return BuildResult(tuple(decks), checked.cards, checked.diagnostics, checked.media)
 
 
 def deck_name(card: Card, config: Config) -> str:

@@ -19,6 +19,7 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from ankigen.media.html import image_html, rewrite_images
 from ankigen.model import Block, ListItem, MediaRef
 from ankigen.parse.markdown import new_markdown
 
@@ -117,7 +118,7 @@ class Renderer:
             return f"<p>\\[{html.escape(block.text)}\\]</p>"
         if block.kind == "quote":
             return f"<blockquote>{self.blocks(block.children)}</blockquote>"
-        return sanitize(block.text)  # tables and raw HTML
+        return sanitize(rewrite_images(block.text, self._media))  # tables and raw HTML
 
     def items(self, items: Sequence[ListItem], ordered: bool = False) -> str:
         tag = "ol" if ordered else "ul"
@@ -136,11 +137,13 @@ class Renderer:
 def _image(tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
     token = tokens[idx]
     src = str(token.attrs.get("src", ""))
-    alt = html.escape(_text_of(token.children or []), quote=True)
-    ref = env.get("media", {}).get(src)
-    if ref is None:
-        return f'<span class="missing-image">[image: {alt or html.escape(src)}]</span>'
-    return f'<img src="{html.escape(ref.stored_name, quote=True)}" alt="{alt}">'
+    title = str(token.attrs.get("title", "") or "")
+    return image_html(env.get("media", {}).get(src), src, _text_of(token.children or []), title)
+
+
+def _html_inline(tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
+    """Raw inline HTML; an <img> in it is pointed at its stored file like a Markdown image."""
+    return rewrite_images(tokens[idx].content, env.get("media", {}))
 
 
 def _strong_open(tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
@@ -162,7 +165,12 @@ def _strong_close(tokens: Sequence[Token], idx: int, options: Any, env: Any) -> 
     return "}}"
 
 
-_RULES = {"image": _image, "strong_open": _strong_open, "strong_close": _strong_close}
+_RULES = {
+    "image": _image,
+    "html_inline": _html_inline,
+    "strong_open": _strong_open,
+    "strong_close": _strong_close,
+}
 
 
 def _text_of(tokens: Sequence[Token]) -> str:

@@ -36,7 +36,9 @@ def test_front_matter_is_read() -> None:
 
 def test_images_are_collected_with_lines() -> None:
     doc = parse_text('# T\n\ntext\n![alt](img/a.png "t")\n', SOURCE)
-    assert [(i.src, i.alt, i.line, i.title) for i in doc.images] == [("img/a.png", "alt", 3, "t")]
+    assert [(i.src, i.alt, i.line, i.title) for i in doc.images] == [
+        ("img/a.png", "alt", 4, "t")
+    ]  # the line the image is on
 
 
 @settings(max_examples=200, deadline=None)

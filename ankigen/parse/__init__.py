@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from ankigen.model import Diagnostic, Document, SourceFile
-from ankigen.parse.markdown import parse_markdown
+from ankigen.parse.markdown import outline_images, parse_markdown
 from ankigen.parse.outline import looks_like_outline, parse_outline
 from ankigen.parse.text import decode
 
@@ -41,7 +43,8 @@ def parse_text(text: str, source: SourceFile) -> Document:
     if not text.strip():
         return Document(source, (), diagnostics=(Diagnostic(source.display, 0, "empty file: no cards"),))
     if looks_like_outline(text, source.path.suffix):
-        return parse_outline(text, source)
+        outline = parse_outline(text, source)
+        return dataclasses.replace(outline, images=outline_images(outline.sections))
     return parse_markdown(text, source)
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import yaml
+from bs4 import BeautifulSoup, Tag
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
@@ -18,7 +19,7 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 
 from ankigen.model import Block, Diagnostic, Document, ImageRef, ListItem, Section, SourceFile
 
-__all__ = ["new_markdown", "parse_markdown"]
+__all__ = ["new_markdown", "outline_images", "parse_markdown"]
 
 _PINNED_ID = re.compile(r"<!--\s*id:\s*([\w.:-]+)\s*-->")
 
@@ -168,19 +169,61 @@ def _items(md: MarkdownIt, tokens: Sequence[Token], start: int, end: int) -> lis
     return items
 
 
-def _images(tokens: Sequence[Token]) -> list[ImageRef]:
-    found = []
+def outline_images(sections: Sequence[Section], md: MarkdownIt | None = None) -> tuple[ImageRef, ...]:
+    """The Markdown images written in the points of a plain-text outline (its items are inline
+    Markdown too, so the cards show them)."""
+    md = md or new_markdown()
+    found: list[ImageRef] = []
+
+    def visit(blocks: Sequence[Block]) -> None:
+        for block in blocks:
+            for item in block.items:
+                found.extend(_images(md.parseInline(item.text, {}), item.line))
+                visit(item.children)
+
+    for section in sections:
+        visit(section.blocks)
+        found.extend(outline_images(section.children, md))
+    return tuple(found)
+
+
+def _images(tokens: Sequence[Token], first_line: int = 0) -> list[ImageRef]:
+    """Every image the notes show: `![alt](src "title")`, and `<img>` in inline or block HTML."""
+    found: list[ImageRef] = []
     for token in tokens:
+        if token.type == "html_block":
+            found.extend(_html_images(token.content, _line(token)))
         if token.type != "inline" or not token.children:
             continue
+        line = first_line or _line(token)
         for child in token.children:
-            if child.type == "image":
-                found.append(
-                    ImageRef(
-                        src=str(child.attrs.get("src", "")),
-                        alt=child.content,
-                        line=_line(token),
-                        title=str(child.attrs.get("title", "")),
-                    )
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "image" and child.attrs.get("src"):
+                alt = "".join(t.content for t in child.children or [] if t.type in ("text", "code_inline"))
+                title = str(child.attrs.get("title", ""))
+                found.append(ImageRef(src=str(child.attrs["src"]), alt=alt, line=line, title=title))
+            elif child.type == "html_inline":
+                found.extend(_html_images(child.content, line))
+    return found
+
+
+def _html_images(fragment: str, line: int) -> list[ImageRef]:
+    """The <img src> tags in a piece of raw HTML, each on its own line."""
+    if "<img" not in fragment.lower():
+        return []
+    found = []
+    for tag in BeautifulSoup(fragment, "html.parser").find_all("img"):
+        if not isinstance(tag, Tag):
+            continue
+        src, alt, title = (tag.get(name) for name in ("src", "alt", "title"))
+        if isinstance(src, str) and src.strip():
+            found.append(
+                ImageRef(
+                    src=src.strip(),
+                    alt=alt if isinstance(alt, str) else "",
+                    line=line + (tag.sourceline or 1) - 1,
+                    title=title if isinstance(title, str) else "",
                 )
+            )
     return found
