@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from ankigen.cli import main
+from ankigen.config import CONFIG_FILE
 from ankigen.model import Block, Document, Section, SourceFile
 from ankigen.parse import parse_file
 from ankigen.render import Renderer
@@ -41,13 +43,19 @@ class Built:
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
-    """notes/ built by the CLI from the project root, every package imported into one collection."""
+    """notes/ built by the CLI, every package imported into one collection."""
+    # A copy of the project, so that the build writes nothing (outputs, lock file) into the repository.
+    project = tmp_path_factory.mktemp("project")
+    shutil.copytree(NOTES, project / "notes")
+    shutil.copytree(MEDIA, project / "media")
+    if (REPO / CONFIG_FILE).is_file():
+        shutil.copy(REPO / CONFIG_FILE, project / CONFIG_FILE)
     out = tmp_path_factory.mktemp("decks")
     report = out / "report.json"
     before = Path.cwd()
-    os.chdir(REPO)
+    os.chdir(project)
     try:
-        code = main(["build", str(NOTES), "-o", str(out), "--report", str(report)])
+        code = main(["build", "notes", "-o", str(out), "--report", str(report)])
     finally:
         os.chdir(before)
     assert code == 0
