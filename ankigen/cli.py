@@ -161,9 +161,8 @@ def _print_placement(cards: Sequence[Card]) -> None:
             f"{len(sections)} sections in {GENERAL} (no service or category found in their headings or text):"
         )
         for section in sections:
-            click.echo(
-                f"  {section.location}: {section.context or '(no heading)'} ({section.cards} note{'s' if section.cards > 1 else ''})"
-            )
+            notes = f"{section.cards} note" + ("s" if section.cards > 1 else "")
+            click.echo(f"  {section.location}: {section.context or '(no heading)'} ({notes})")
 
 
 def _finish(diagnostics: Sequence[Diagnostic], strict: bool) -> None:
