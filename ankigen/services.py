@@ -86,8 +86,11 @@ def _trie(paths: Iterable[tuple[_Atom, ...]]) -> str:
     return emit(root)
 
 
+_GAPS = re.compile(r"[\s\-]+")
+
+
 def _loose_key(text: str) -> str:
-    return re.sub(r"[\s\-]+", "", text).casefold()
+    return _GAPS.sub("", text).casefold()
 
 
 class _Names:
