@@ -8,7 +8,7 @@ import pytest
 
 from ankigen.config import DEFAULT_DECK_NAME, Config, find_root, load_config
 from ankigen.errors import ConfigError
-from tests.conftest import RunCli
+from tests.conftest import REPO, RunCli
 
 FULL = """\
 # a full config
@@ -161,3 +161,9 @@ def test_explicit_config_file(tmp_path: Path) -> None:
     assert load_config(tmp_path, path).output == "elsewhere"
     with pytest.raises(ConfigError, match="config file not found"):
         load_config(tmp_path, tmp_path / "missing.toml")
+
+
+def test_the_shipped_config_is_valid() -> None:
+    config = load_config(REPO)
+    assert config.source == str(REPO / "ankigen.toml")
+    assert [exam.code for exam in config.exams] == ["CLF-C02", "SAA-C03", "MLS-C01"]
