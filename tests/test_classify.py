@@ -212,7 +212,8 @@ def _decks_in(package: Path) -> list[tuple[str, int]]:
 
 def test_split_domain_writes_one_package_per_exam_and_domain(tmp_path: Path, run_cli: RunCli) -> None:
     project = make_project(tmp_path / "project")
-    assert run_cli("build", "--split", "domain", "-o", "out", cwd=project).code == 0
+    result = run_cli("build", "--split", "domain", "-o", "out", cwd=project)
+    assert result.code == 0
     packages = sorted((project / "out").glob("*.apkg"))
     names = {p.name for p in packages}
     assert {
@@ -223,8 +224,10 @@ def test_split_domain_writes_one_package_per_exam_and_domain(tmp_path: Path, run
         "aws-saa-c03-storage.apkg",
     } <= names
     for package in packages:
-        notes, _ = imported([package], tmp_path / "col" / package.stem)
-        assert len({note.decks[0] for note in notes}) == 1, package.name
+        assert len(_decks_in(package)) == 1, package.name
+    notes, decks = imported(packages, tmp_path / "col")
+    assert "AWS CLF-C02 Cloud Practitioner::Cost Management" in decks
+    assert len(notes) == sum(int(line.split(": ")[1].split()[0]) for line in result.out.splitlines())
 
 
 def test_new_cards_come_in_source_order(tmp_path: Path, run_cli: RunCli) -> None:
@@ -285,3 +288,25 @@ def test_without_config_exams_come_from_the_notes(tmp_path: Path, run_cli: RunCl
     notes, decks = imported([project / "dist" / "aws-general.apkg"], tmp_path / "col")
     assert {tags_of(note)["exam"] for note in notes} == {"general"}
     assert "AWS General::Developer Tools" in decks
+
+
+def test_configured_exam_aliases_and_name_templates(tmp_path: Path, run_cli: RunCli) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "acme.md").write_text(
+        "# Intro\n\nA preamble about **clouds**.\n\n# My Acme course notes\n\n## AWS Lambda\n\n"
+        "Functions run for at most **15 minutes**.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "ankigen.toml").write_text(
+        'deck_name = "{code} {title}::{domain}"\npackage_name = "study-{code}"\n\n'
+        '[[exams]]\ncode = "ACME-1"\ntitle = "Acme Cloud"\naliases = ["acme course"]\n',
+        encoding="utf-8",
+    )
+    result = run_cli("build", cwd=tmp_path)
+    assert result.code == 0, result.err
+    assert sorted(p.name for p in (tmp_path / "dist").glob("*.apkg")) == ["study-acme-1.apkg"]
+    notes, decks = imported([tmp_path / "dist" / "study-acme-1.apkg"], tmp_path / "col")
+    assert "ACME-1 Acme Cloud::Compute" in decks
+    # the section before the exam's heading takes the exam the file names first
+    assert {tags_of(note)["exam"] for note in notes} == {"acme-1"}
+    assert tags_of(find(notes, "15 minutes"))["service"] == "lambda"

@@ -167,3 +167,12 @@ def test_the_shipped_config_is_valid() -> None:
     config = load_config(REPO)
     assert config.source == str(REPO / "ankigen.toml")
     assert [exam.code for exam in config.exams] == ["CLF-C02", "SAA-C03", "MLS-C01"]
+
+
+def test_the_readme_example_is_valid(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## The config file", 1)[1]
+    example = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    config = load_config(write(tmp_path, example).parent)
+    (exam,) = config.exams
+    assert exam.domains["sagemaker"] == "ML Implementation and Operations"
