@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+from pathlib import Path
 
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ankigen.classify import classify
+from ankigen.config import Config
 from ankigen.exams import CATALOGUE, ExamFinder
+from ankigen.model import Card, SourceFile
 from ankigen.services import load_catalogue, shipped_catalogue
 
 CATEGORY_OF = {
@@ -133,3 +141,34 @@ def test_exam_catalogue_codes_and_titles() -> None:
     assert by_code["MLS-C01"] == "Machine Learning Specialty"
     assert {"SOA-C02", "DVA-C02"} <= set(by_code)
     assert ExamFinder().resolve("machine learning specialty") is not None
+
+
+_WORDS = st.sampled_from(
+    [
+        "EBS",
+        "Beanstalk",
+        "S3",
+        "SageMaker",
+        "cloud practitioner",
+        "SysOps",
+        "Databases",
+        "the",
+        "<b>",
+        "&amp;",
+    ]
+)
+_TEXT = st.lists(st.one_of(_WORDS, st.text(max_size=12)), max_size=8).map(" ".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(path=st.lists(_TEXT, max_size=4), front=_TEXT, back=_TEXT)
+def test_any_card_gets_exactly_the_four_tags(path: list[str], front: str, back: str) -> None:
+    source = SourceFile(Path("/notes/some file.md"), "notes/some file.md", Path("/notes"))
+    card = Card("qa", "topic", "k", front, back, " › ".join(path), tuple(path), source, 1, tags=("keep::me",))
+    (placed,) = classify([card], Config(root=Path("/notes")))
+    kinds = [tag.split("::")[0] for tag in placed.tags]
+    assert sorted(kinds) == ["domain", "exam", "keep", "service", "source"]
+    assert all(re.fullmatch(r"[\w:-]+", tag) for tag in placed.tags), placed.tags
+    assert placed.domain in (*shipped_catalogue().categories, "General")
+    assert placed.exam and "source::some-file" in placed.tags
+    assert placed.service == "" or placed.service in shipped_catalogue().services
