@@ -13,7 +13,10 @@ from dataclasses import dataclass, field
 
 __all__ = ["CATALOGUE", "Exam", "ExamFinder"]
 
-_SEP = r"(?:\s*[-\u2013\u2014:]\s*|\s+)"  # "Solutions Architect - Associate", "Solutions Architect Associate"
+# "Solutions Architect - Associate", "Solutions Architect Associate"
+_SEP = r"(?:\s*[-\u2013\u2014:]\s*|\s+)"
+# a heading that is only the exam's name: "Developer", "AWS Developer exam"
+_ALONE = r"(?:\s+(?:exam|course|notes|certification))?\s*$"
 
 
 @dataclass(frozen=True)
@@ -34,19 +37,32 @@ CATALOGUE: tuple[Exam, ...] = (
     Exam("AIF-C01", "AI Practitioner", (r"\bAI\s+practitioner",)),
     Exam("SAA-C03", "Solutions Architect Associate", (rf"solutions?\s+architect{_SEP}associate",)),
     Exam("SAP-C02", "Solutions Architect Professional", (rf"solutions?\s+architect{_SEP}professional",)),
-    Exam("DVA-C02", "Developer Associate", (rf"developer{_SEP}associate", r"certified\s+developer")),
+    Exam(
+        "DVA-C02",
+        "Developer Associate",
+        # not "Developer Tools" or "Developer Support": "Developer" names the exam only alone
+        (rf"developer{_SEP}associate", r"certified\s+developer", rf"^\W*(?:aws\s+)?developer{_ALONE}"),
+    ),
     Exam("SOA-C02", "SysOps Administrator Associate", (r"sys\s*ops",)),
     Exam("DOP-C02", "DevOps Engineer Professional", (r"devops\s+engineer",)),
     Exam("DEA-C01", "Data Engineer Associate", (rf"data\s+engineer{_SEP}associate",)),
     Exam("MLA-C01", "Machine Learning Engineer Associate", (r"machine\s+learning\s+engineer",)),
-    Exam("MLS-C01", "Machine Learning Specialty", (rf"machine\s+learning{_SEP}special(?:ty|ist)",)),
+    Exam(
+        "MLS-C01",
+        "Machine Learning Specialty",
+        (rf"machine\s+learning{_SEP}special(?:ty|ist)", rf"\bML{_SEP}special(?:ty|ist)"),
+    ),
     Exam("SCS-C02", "Security Specialty", (rf"security{_SEP}special(?:ty|ist)",)),
     Exam("ANS-C01", "Advanced Networking Specialty", (r"advanced\s+networking",)),
     Exam("DAS-C01", "Data Analytics Specialty", (rf"data\s+analytics{_SEP}special(?:ty|ist)",)),
     Exam("DBS-C01", "Database Specialty", (rf"database{_SEP}special(?:ty|ist)",)),
     Exam("PAS-C01", "SAP on AWS Specialty", (r"\bSAP\s+on\s+AWS",)),
     # least specific last: a bare "solutions architect" is the associate exam most people mean
-    Exam("SAA-C03", "Solutions Architect Associate", (r"certified\s+solutions?\s+architect",)),
+    Exam(
+        "SAA-C03",
+        "Solutions Architect Associate",
+        (r"certified\s+solutions?\s+architect", rf"^\W*(?:aws\s+)?solutions?\s+architect{_ALONE}"),
+    ),
 )
 
 

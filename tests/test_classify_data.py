@@ -126,6 +126,12 @@ def test_inconsistent_catalogue_is_refused() -> None:
         ("saa-c02 leftovers", "SAA-C03"),  # an older code means the current exam
         ("Solutions Architect Professional", "SAP-C02"),
         ("Developer Tools", None),
+        ("Developer Support plan", None),
+        ("AWS Developer", "DVA-C02"),
+        ("Developer exam", "DVA-C02"),
+        ("Solutions Architect", "SAA-C03"),
+        ("Talk to a solutions architect", None),
+        ("ML Specialty", "MLS-C01"),
         ("Machine Learning", None),
     ],
 )
