@@ -5,9 +5,10 @@ heading above the card that names an exam (so one file can hold two courses); an
 file's path (`notes/saa-c03/`); the config's `default_exam`; the first exam any heading of the
 file names; else `General`.
 
-Service and domain: the deepest heading naming a service; else the deepest heading naming a
-category, with the service the card's text names most within it; else the service the text names
-most. The domain is the service's category, or what the config maps the service or category to.
+Service and domain: the deepest heading naming a service; else the file's front matter
+`service:`; else the deepest heading naming a category, with the service the card's text names
+most within it; else the service the text names most. The domain is the service's category, or
+what the config maps the service or category to.
 """
 
 from __future__ import annotations
@@ -128,6 +129,7 @@ class _Placer:
         self.diagnostics: list[Diagnostic] = []
         self._file_exams: dict[Path, Exam | None] = {}
         self._fallbacks: dict[Path, Exam] = {}
+        self._file_services: dict[Path, Service | None] = {}
         self._heading_exams: dict[str, Exam | None] = {}
         self._slugs: dict[str, str] = {}
         self._globbed: dict[str, frozenset[Path]] = {}
@@ -230,6 +232,9 @@ class _Placer:
             named = self.catalogue.services_in(title, context)
             if named:
                 return named[0], named[0].category
+        declared = self.front_matter_service(card.source.path)
+        if declared is not None:
+            return declared, declared.category
         mentioned = self.catalogue.services_in(text, context)
         for title in reversed(card.heading_path):
             categories = [] if self.heading_exam(title) else self.catalogue.categories_in(title)
@@ -238,6 +243,22 @@ class _Placer:
                 return _most_named(within), categories[0]
         service = _most_named(mentioned)
         return service, service.category if service else GENERAL
+
+    def front_matter_service(self, path: Path) -> Service | None:
+        """`service:` in front matter: the file's service where no heading names one."""
+        if path in self._file_services:
+            return self._file_services[path]
+        document = self.documents.get(path)
+        value = document.front_matter.get("service") if document else None
+        service = None
+        if document is not None and value is not None:
+            text = str(value).strip()
+            service = self.catalogue.services.get(text) or next(iter(self.catalogue.services_in(text)), None)
+            if service is None:
+                message = f"front matter names an unknown service: {text} (see ankigen/data/services.toml)"
+                self.diagnostics.append(Diagnostic(document.source.display, 0, message))
+        self._file_services[path] = service
+        return service
 
     def domain(self, exam: Exam, service: Service | None, category: str) -> str:
         for mapping in (exam.domains, self.config.domains):

@@ -63,7 +63,11 @@ EBS, as some people write it, runs **web apps** without managing servers.
 A volume attaches to **one instance** in one Availability Zone.
 """
 
-GLOBBED = "# Monitoring\n\n## Amazon CloudWatch\n\nAlarms watch a **metric**.\n"
+GLOBBED = (
+    "---\nservice: Kinesis Data Streams\n---\n# Monitoring\n\n"
+    "## Amazon CloudWatch\n\nAlarms watch a **metric**.\n"
+    "\n## Shards\n\nEach one takes **1 MB/s** of writes.\n"
+)
 PLAIN = "# Deployments\n\n## AWS CodeDeploy\n\nRolls out a **revision** to instances.\n"
 
 CONFIG = """\
@@ -171,6 +175,9 @@ def test_exams_domains_services_and_tags_in_real_anki(tmp_path: Path, run_cli: R
     # config globs, then the default exam
     assert placed("metric")[1] == ["AWS SOA-C02 SysOps Administrator Associate::Management & Governance"]
     assert placed("revision")[1] == ["AWS DVA-C02 Developer Associate::Developer Tools"]
+    # front matter names the service where no heading does
+    assert placed("1 MB/s")[0]["service"] == "kinesis-data-streams"
+    assert placed("metric")[0]["service"] == "cloudwatch"
     # every exam deck has its domains as subdecks
     assert {
         "AWS CLF-C02 Cloud Practitioner::Storage",
