@@ -185,6 +185,10 @@ def _build_report(result: BuildResult) -> dict[str, Any]:
         ],
         "notes": len(result.cards),
         "media": report_json(result.media),
+        "unclassified": [
+            {"location": section.location, "context": section.context, "notes": section.cards}
+            for section in unclassified(result.cards)
+        ],
         "warnings": [
             {"file": d.path, "line": d.line, "message": d.message, "severity": d.severity}
             for d in result.diagnostics

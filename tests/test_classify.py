@@ -273,6 +273,14 @@ def _new_card_order(col: Collection) -> list[tuple[str, int]]:
 
 def test_check_lists_unclassified_sections(tmp_path: Path, run_cli: RunCli) -> None:
     project = make_project(tmp_path)
+    assert run_cli("build", "--report", "report.json", cwd=project).code == 0
+    assert json.loads((project / "report.json").read_text(encoding="utf-8"))["unclassified"] == [
+        {
+            "location": "notes/course.md:23",
+            "context": "Study notes › AWS Certified Machine Learning Specialty › Odds and ends",
+            "notes": 2,
+        }
+    ]
     result = run_cli("check", cwd=project)
     assert result.code == 0
     assert "MLS-C01: " in result.out
