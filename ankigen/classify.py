@@ -8,7 +8,7 @@ file names; else `General`.
 Service and domain: the deepest heading naming a service; else the file's front matter
 `service:`; else the deepest heading naming a category, with the service the card's text names
 most within it; else the service the text names most. The domain is the service's category, or
-what the config maps the service or category to.
+what the config maps the service or category to; `domain:` in front matter overrides it.
 """
 
 from __future__ import annotations
@@ -137,7 +137,7 @@ class _Placer:
     def place(self, card: Card) -> Card:
         exam = self.exam(card)
         service, category = self.subject(card)
-        domain = self.domain(exam, service, category)
+        domain = self.front_matter_domain(card.source.path) or self.domain(exam, service, category)
         kept = [tag for tag in card.tags if not tag.startswith(_TAG_KINDS)]
         tags = (
             *kept,
@@ -243,6 +243,13 @@ class _Placer:
                 return _most_named(within), categories[0]
         service = _most_named(mentioned)
         return service, service.category if service else GENERAL
+
+    def front_matter_domain(self, path: Path) -> str:
+        """`domain:` in front matter: the deck every card of the file goes to, e.g. an exam guide's
+        own domain ("Modeling") that no service category matches."""
+        document = self.documents.get(path)
+        value = document.front_matter.get("domain") if document else None
+        return " ".join(value.split()) if isinstance(value, str) else ""
 
     def front_matter_service(self, path: Path) -> Service | None:
         """`service:` in front matter: the file's service where no heading names one."""

@@ -69,6 +69,10 @@ GLOBBED = (
     "\n## Shards\n\nEach one takes **1 MB/s** of writes.\n"
 )
 PLAIN = "# Deployments\n\n## AWS CodeDeploy\n\nRolls out a **revision** to instances.\n"
+GUIDE_DOMAIN = (
+    "---\nexam: MLS-C01\ndomain: Modeling\n---\n# Amazon SageMaker\n\n"
+    "Built-in **XGBoost** trains gradient-boosted trees.\n"
+)
 
 CONFIG = """\
 default_exam = "DVA-C02"
@@ -91,6 +95,7 @@ def make_project(root: Path, config: str = CONFIG) -> Path:
     (notes / "saa.md").write_text(FRONT_MATTER, encoding="utf-8")
     (notes / "ops" / "watch.md").write_text(GLOBBED, encoding="utf-8")
     (notes / "plain.md").write_text(PLAIN, encoding="utf-8")
+    (notes / "modeling.md").write_text(GUIDE_DOMAIN, encoding="utf-8")
     if config:
         (root / "ankigen.toml").write_text(config, encoding="utf-8")
     return root
@@ -162,6 +167,11 @@ def test_exams_domains_services_and_tags_in_real_anki(tmp_path: Path, run_cli: R
         ["AWS MLS-C01 Machine Learning Specialty::Data Engineering"],
     )
     assert placed("Hosted notebooks")[0]["service"] == "sagemaker"
+    # front matter domain: an exam guide's own domain for the whole file
+    assert placed("gradient-boosted") == (
+        {"exam": "mls-c01", "domain": "modeling", "service": "sagemaker", "source": "modeling"},
+        ["AWS MLS-C01 Machine Learning Specialty::Modeling"],
+    )
     assert placed("stray")[0] | {} == {
         "exam": "mls-c01",
         "domain": "general",
