@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import traceback
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -15,12 +16,13 @@ from typing import Any
 import click
 
 from ankigen import __version__
+from ankigen.classify import GENERAL, unclassified
 from ankigen.config import find_root, load_config
 from ankigen.errors import AnkigenError
 from ankigen.media import MediaOptions
 from ankigen.media.audit import report_json, report_lines
 from ankigen.media.fetch import CACHE_ENV
-from ankigen.model import BuildResult, Diagnostic
+from ankigen.model import BuildResult, Card, Diagnostic
 from ankigen.pipeline import BuildOptions, CheckResult, build, check
 
 __all__ = ["cli", "main"]
@@ -141,6 +143,26 @@ def _print_check(result: CheckResult) -> None:
     for report in result.files:
         qa = sum(card.kind == "qa" for card in report.cards)
         click.echo(f"{report.document.source.display}: {qa} Q/A, {len(report.cards) - qa} cloze")
+    _print_placement(result.cards)
+
+
+def _print_placement(cards: Sequence[Card]) -> None:
+    """Notes per exam and domain, then the sections no service or category placed."""
+    exams: dict[str, Counter[str]] = {}
+    for card in cards:
+        exams.setdefault(card.exam, Counter())[card.domain] += 1
+    for exam, domains in exams.items():
+        listed = ", ".join(f"{domain} {count}" for domain, count in sorted(domains.items()))
+        label = f"{exam} (no exam found; see default_exam)" if exam == GENERAL else exam
+        click.echo(f"{label}: {sum(domains.values())} notes in {len(domains)} domains ({listed})")
+    sections = unclassified(cards)
+    if sections:
+        click.echo(
+            f"{len(sections)} sections in {GENERAL} (no service or category found in their headings or text):"
+        )
+        for section in sections:
+            notes = f"{section.cards} note" + ("s" if section.cards > 1 else "")
+            click.echo(f"  {section.location}: {section.context or '(no heading)'} ({notes})")
 
 
 def _finish(diagnostics: Sequence[Diagnostic], strict: bool) -> None:
@@ -163,6 +185,10 @@ def _build_report(result: BuildResult) -> dict[str, Any]:
         ],
         "notes": len(result.cards),
         "media": report_json(result.media),
+        "unclassified": [
+            {"location": section.location, "context": section.context, "notes": section.cards}
+            for section in unclassified(result.cards)
+        ],
         "warnings": [
             {"file": d.path, "line": d.line, "message": d.message, "severity": d.severity}
             for d in result.diagnostics

@@ -105,14 +105,19 @@ def deck_id(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:7], "big") or 1
 
 
-def _note(card: Card) -> genanki.Note:
+def _note(card: Card, position: int = 0) -> genanki.Note:
     model, fields = (
         (_QA_MODEL, [card.front, card.back, card.context, card.location])
         if card.kind == "qa"
         else (_CLOZE_MODEL, [card.front, card.back, card.context, card.location])
     )
     return genanki.Note(
-        model=model, fields=fields, guid=card.guid, tags=list(card.tags), sort_field=card.front
+        model=model,
+        fields=fields,
+        guid=card.guid,
+        tags=list(card.tags),
+        sort_field=card.front,
+        due=position,  # Anki shows new cards by due position: keep the notes' own order
     )
 
 
@@ -120,11 +125,11 @@ def write_package(spec: DeckSpec, out_dir: Path, timestamp: float | None = None)
     """Write one .apkg atomically: a temporary file in the same folder, then a rename."""
     decks: dict[str, genanki.Deck] = {}
     media: dict[str, Path] = {}
-    for deck_name, card in spec.cards:
+    for position, (deck_name, card) in enumerate(spec.cards, start=1):
         deck = decks.get(deck_name)
         if deck is None:
             deck = decks[deck_name] = genanki.Deck(deck_id(deck_name), deck_name)
-        deck.add_note(_note(card))
+        deck.add_note(_note(card, position))
         for ref in card.media:
             if ref.path is not None:
                 media[ref.stored_name] = ref.path

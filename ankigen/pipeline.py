@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ankigen.classify import classify
+from ankigen.classify import classify_cards, deck_name, package_name
 from ankigen.config import Config
 from ankigen.discover import discover
 from ankigen.extract import extract
@@ -63,9 +63,14 @@ def check(paths: Sequence[Path], config: Config, media_options: MediaOptions | N
         cards = [attach_media(card, media.refs) for card in cards]
         media_files.append((media, cards))
         reports.append(FileReport(document, tuple(cards), (*document.diagnostics, *media.diagnostics)))
-    cards = classify([card for report in reports for card in report.cards], config)
-    cards, identity_notes = assign_guids(cards)
-    diagnostics = [d for report in reports for d in report.diagnostics] + identity_notes
+    placed = classify_cards(
+        [card for report in reports for card in report.cards], config, [report.document for report in reports]
+    )
+    cards, identity_notes = assign_guids(placed.cards)
+    diagnostics = [d for report in reports for d in report.diagnostics] + [
+        *placed.diagnostics,
+        *identity_notes,
+    ]
     media_report = audit_media(media_files, config.root, media_options.oversized_bytes)
     return CheckResult(tuple(reports), tuple(cards), tuple(diagnostics), media_report)
 
@@ -81,21 +86,6 @@ def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> Build
         for filename, cards in sorted(groups.items())
     ]
     return BuildResult(tuple(decks), checked.cards, checked.diagnostics, checked.media)
-
-
-def deck_name(card: Card, config: Config) -> str:
-    titles = {exam.code: exam.title for exam in config.exams}
-    exam = f"{card.exam} {titles[card.exam]}" if card.exam in titles else card.exam
-    return f"{config.deck_prefix} {exam}::{card.domain}".strip()
-
-
-def package_name(card: Card, config: Config, split: str) -> str:
-    parts = [config.deck_prefix, card.exam] + ([card.domain] if split == "domain" else [])
-    return "-".join(_slug(part) for part in parts if part) + ".apkg"
-
-
-def _slug(text: str) -> str:
-    return "".join(c if c.isalnum() else "-" for c in text.lower()).strip("-")
 
 
 def _source_date_epoch() -> float | None:
