@@ -21,7 +21,7 @@ from markdown_it.token import Token
 
 from ankigen.model import Block, Diagnostic, ListItem
 from ankigen.parse.outline import MAX_LIST_DEPTH, nest, points
-from ankigen.parse.prose import LIST_MARKER, TAB_WIDTH, indent_of, is_wrapped_paragraph, looks_like_prose
+from ankigen.parse.prose import LIST_MARKER, TAB_WIDTH, indent_of, is_wrapped_paragraph, prose_runs
 
 __all__ = ["BlockReader", "TokenStream"]
 
@@ -175,7 +175,7 @@ class BlockReader:
         first, last = token.map or (0, 0)
         found = points(self.lines[first:last], first + 1)
         if found:
-            message = f"nesting deeper than {MAX_LIST_DEPTH} levels flattened"
+            message = "nested too deep: flattened from here on, text kept"
             self.diagnostics.append(Diagnostic(self.display, found[0].line, message))
         items = nest(found, max_depth=1)
         return (Block("list", items[0].line, info="bullet", items=items),) if items else ()
@@ -194,13 +194,20 @@ class BlockReader:
         return [Block("paragraph", line, head), *self._reparse(source[split:], first + split)]
 
     def _code(self, token: Token) -> list[Block]:
-        """Indented or unlabelled code: code when it reads as code, else the notes it is."""
-        content = token.content.rstrip("\n")
-        lines = content.split("\n")
-        if not looks_like_prose(lines):
-            return [Block("code", line_of(token), token.content, info=token.info.strip())]
+        """Indented or unlabelled code: code where it reads as code, else the notes it is."""
+        lines = token.content.rstrip("\n").split("\n")
         first = (token.map or (0, 0))[0] + (1 if token.type == "fence" else 0)
-        return self._reparse(lines, first)
+        runs = prose_runs(lines)
+        if not any(prose for prose, _ in runs):
+            return [Block("code", line_of(token), token.content, info=token.info.strip())]
+        blocks: list[Block] = []
+        for prose, run in runs:
+            if prose:
+                blocks.extend(self._reparse(run, first))
+            elif any(line.strip() for line in run):
+                blocks.append(Block("code", first + 1, "\n".join(run).strip("\n") + "\n"))
+            first += len(run)
+        return blocks
 
     def _reparse(self, lines: Sequence[str], first: int) -> list[Block]:
         """Blocks from a slice of source (its first line is line `first`, 0-based), dedented."""

@@ -101,8 +101,9 @@ def parse_markdown(text: str, source: SourceFile, md: MarkdownIt | None = None) 
                         stack[-1].blocks.append(Block("html", block.line, rest))
                 else:
                     reader.append(stack[-1].blocks, block)
-    sections = [preamble.freeze()] if preamble.blocks or preamble.pinned_id else []
-    sections.extend(child.freeze() for child in preamble.children)
+    sections = [child.freeze() for child in preamble.children]
+    if preamble.blocks or preamble.pinned_id:
+        sections.insert(0, Section("", 0, 1, tuple(preamble.blocks), pinned_id=preamble.pinned_id))
     images = _images(tokens)
     for fragment in reader.fragments:
         images.extend(_images(fragment.tokens))

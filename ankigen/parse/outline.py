@@ -1,9 +1,10 @@
 """Plain-text outlines (no Markdown at all) to the same section tree Markdown gives.
 
-A line at column 0 starts a topic (a Section); the indented lines under it are its points,
-nested by indent (and by the number of dots in a `.`/`..`/`...` leader); a point ending in
-`:` takes the deeper lines below it as its children; lines of `___`, `...` or `....` end a
-topic.  Nesting deeper than MAX_LIST_DEPTH is flattened onto the deepest level: text is kept.
+A short line at column 0 starts a topic (a Section; a long sentence there is a paragraph);
+the indented lines under it are its points, nested by indent (and by the number of dots in a
+`.`/`..`/`...` leader); a point ending in `:` takes the deeper lines below it as its
+children; lines of `___`, `...` or `....` end a topic.  Nesting deeper than MAX_LIST_DEPTH is
+flattened onto the deepest level: the text is kept.
 """
 
 from __future__ import annotations
@@ -120,8 +121,7 @@ def parse_outline(text: str, source: SourceFile) -> Document:
             level = 1 if title else 0
             sections.append(Section(title=title, level=level, line=title_line, blocks=tuple(body)))
 
-    for index, raw in enumerate(lines):
-        number = index + 1
+    for number, raw in enumerate(lines, start=1):
         if not raw.strip():
             continue
         if _SEPARATOR.match(raw):
@@ -129,7 +129,7 @@ def parse_outline(text: str, source: SourceFile) -> Document:
             title, title_line, body = "", number, []
         elif raw[0] in " \t" or _LEADER.match(raw):
             pending.extend(points([raw], number))
-        elif _starts_topic(raw, lines, index):
+        elif _starts_topic(raw):
             close_topic()
             title, title_line, body = raw.strip().rstrip(":").strip() or raw.strip(), number, []
         else:
@@ -140,12 +140,7 @@ def parse_outline(text: str, source: SourceFile) -> Document:
     return Document(source=source, sections=tuple(sections), diagnostics=diagnostics)
 
 
-def _starts_topic(raw: str, lines: Sequence[str], index: int) -> bool:
-    """A column-0 line is a topic when points follow it, or when it is short enough to be a title."""
-    for following in lines[index + 1 : index + 50]:
-        if following.strip():
-            if following[0] in " \t" or _LEADER.match(following):
-                return True
-            break
+def _starts_topic(raw: str) -> bool:
+    """A column-0 line is a topic title unless it reads as a sentence: long, or ending in a period."""
     text = raw.strip()
-    return len(text.split()) <= 8 and not text.endswith((".", "。"))
+    return len(text.split()) <= 12 and not text.endswith((".", "\u3002"))

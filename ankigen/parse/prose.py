@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["LIST_MARKER", "indent_of", "is_wrapped_paragraph", "looks_like_prose"]
+__all__ = ["LIST_MARKER", "indent_of", "is_wrapped_paragraph", "looks_like_prose", "prose_runs"]
 
 TAB_WIDTH = 4
 
@@ -49,7 +49,33 @@ def _is_prose_line(line: str) -> bool:
         return False
     letters = sum(len(word) for word in words)
     visible = sum(1 for char in text if not char.isspace())
-    return letters >= 0.6 * visible and (len(words) >= 2 or LIST_MARKER.match(line) is not None)
+    return letters >= 0.6 * visible
+
+
+def prose_runs(lines: Sequence[str]) -> list[tuple[bool, list[str]]]:
+    """The lines cut at blank lines into runs of prose and runs of code, each run with its kind.
+
+    An indented block often holds both: notes indented by four spaces, then a real snippet.
+    Blank lines stay with the run before them, so the runs join back into the lines.
+    """
+    runs: list[tuple[bool, list[str]]] = []
+    chunk: list[str] = []
+    for index, line in enumerate(lines):
+        chunk.append(line)
+        if not line.strip() and (index + 1 == len(lines) or lines[index + 1].strip()):
+            _add_run(runs, chunk)
+            chunk = []
+    if chunk:
+        _add_run(runs, chunk)
+    return runs
+
+
+def _add_run(runs: list[tuple[bool, list[str]]], chunk: list[str]) -> None:
+    prose = looks_like_prose(chunk)
+    if runs and runs[-1][0] == prose:
+        runs[-1][1].extend(chunk)
+    else:
+        runs.append((prose, list(chunk)))
 
 
 def looks_like_prose(lines: Sequence[str]) -> bool:
