@@ -156,5 +156,7 @@ def test_headings_inside_lists_and_quotes_keep_their_text() -> None:
 
 def test_invalid_front_matter_is_a_located_warning_and_the_body_still_parses() -> None:
     document = parse("---\nexam: [unclosed\n---\n# Body\ntext\n")
-    assert [str(d) for d in document.diagnostics] == ["notes.txt:2: front matter is not valid YAML: ignored"]
+    assert [str(d) for d in document.diagnostics] == [
+        "notes.txt:2: front matter is not valid YAML: kept as text"
+    ]
     assert document.sections[0].title == "Body"

@@ -137,8 +137,10 @@ class BlockReader:
             if self._cut_off(stream, i):
                 return [Block("quote", line, children=self._flattened(token))], after
             return [Block("quote", line, children=tuple(self.blocks(stream, i + 1, after - 1)))], after
-        if kind in ("hr", "front_matter") or token.nesting == -1:
-            return [], after  # separators carry no content; front matter is read by the caller
+        if kind == "front_matter":  # the document's own is read by the caller: this is a slice's
+            return [Block("paragraph", line, token.content.strip())], after
+        if kind == "hr" or token.nesting == -1:
+            return [], after  # separators carry no content
         inline = [t for t in tokens[i:after] if t.type == "inline" and t.content.strip()]
         return [Block("paragraph", line_of(t), t.content.strip()) for t in inline], after
 

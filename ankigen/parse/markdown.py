@@ -80,6 +80,8 @@ def parse_markdown(text: str, source: SourceFile, md: MarkdownIt | None = None) 
         token = tokens[i]
         if token.type == "front_matter":
             front_matter = _front_matter(token, reader)
+            if not front_matter and token.content.strip():  # not metadata after all: keep it as text
+                preamble.blocks.append(Block("paragraph", _line(token) + 1, token.content.strip()))
             i += 1
         elif token.type == "heading_open":
             level = int(token.tag[1])
@@ -129,18 +131,20 @@ def _pinned(title: str) -> tuple[str, str | None]:
 
 
 def _front_matter(token: Token, reader: BlockReader) -> dict[str, object]:
-    """Front matter is YAML; invalid YAML or anything but a mapping is reported and ignored."""
+    """Front matter is YAML; invalid YAML or anything but a mapping is reported (and kept as text)."""
     try:
         data = yaml.safe_load(token.content)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = _line(token) + 1 + (mark.line if mark is not None else 0)
-        reader.diagnostics.append(Diagnostic(reader.display, line, "front matter is not valid YAML: ignored"))
+        reader.diagnostics.append(
+            Diagnostic(reader.display, line, "front matter is not valid YAML: kept as text")
+        )
         return {}
     if data is None:
         return {}
     if not isinstance(data, dict):
-        message = "front matter is not a mapping of keys to values: ignored"
+        message = "front matter is not a mapping of keys to values: kept as text"
         reader.diagnostics.append(Diagnostic(reader.display, _line(token), message))
         return {}
     return {str(key): value for key, value in data.items()}

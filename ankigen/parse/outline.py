@@ -42,7 +42,7 @@ def looks_like_outline(text: str) -> bool:
     """True when the text is structured by indentation and leaders rather than Markdown.
 
     Markdown headings, fences, tables or setext underlines mean Markdown.  Otherwise the file
-    is an outline when its indented or dot-led lines outnumber its Markdown list lines.
+    is an outline when its indented or dot-led lines clearly outnumber its top-level list lines.
     """
     if _MARKDOWN_BLOCKS.search(text):
         return False
@@ -50,7 +50,7 @@ def looks_like_outline(text: str) -> bool:
     for line in text.split("\n"):
         if not line.strip() or _SEPARATOR.match(line):
             continue
-        if LIST_MARKER.match(line):
+        if LIST_MARKER.match(line) and line[0] not in " \t":
             markdown_lines += 1
         elif line[0] in " \t" or _LEADER.match(line):
             outline_lines += 1
