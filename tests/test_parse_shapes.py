@@ -154,9 +154,11 @@ def test_headings_inside_lists_and_quotes_keep_their_text() -> None:
     assert {"inner heading", "quoted heading"} <= set(texts(document))
 
 
-def test_invalid_front_matter_is_a_located_warning_and_the_body_still_parses() -> None:
+def test_invalid_front_matter_is_a_located_warning_and_kept_as_text() -> None:
     document = parse("---\nexam: [unclosed\n---\n# Body\ntext\n")
     assert [str(d) for d in document.diagnostics] == [
         "notes.txt:2: front matter is not valid YAML: kept as text"
     ]
-    assert document.sections[0].title == "Body"
+    assert [(s.title, s.level) for s in document.sections] == [("", 0), ("Body", 1)]
+    assert document.sections[0].blocks[0].text == "exam: [unclosed"
+    assert document.front_matter == {}
