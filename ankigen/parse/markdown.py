@@ -31,6 +31,10 @@ MAX_NESTING = 40
 _PINNED_ID = re.compile(r"<!--\s*id:\s*([\w.:-]+)\s*-->")
 # Bullets typed as the characters word processors use: the same list as `-` to a reader.
 _TYPOGRAPHIC_BULLET = re.compile(r"^([ \t]*)[•◦▪‣●○](?=[ \t])", re.M)
+# `&nbsp;&nbsp;** point`: a bullet indented with non-breaking spaces so that it shows indented
+# on GitHub; CommonMark leaves the `**` as text.  One space per `&nbsp;` keeps the nesting.
+_NBSP_BULLET = re.compile(r"^((?:&nbsp;|&#160;|\u00a0)+)(?:\*{1,2}|-|\+)[ \t]+(?=\S)", re.M)
+_NBSP = re.compile(r"&nbsp;|&#160;|\u00a0")
 
 
 def new_markdown() -> MarkdownIt:
@@ -42,8 +46,10 @@ def new_markdown() -> MarkdownIt:
 
 
 def normalise(text: str) -> str:
-    """The one source rewrite before parsing: typographic bullets become `-` (same width, same lines)."""
-    return _TYPOGRAPHIC_BULLET.sub(r"\1-", text)
+    """The source rewrites before parsing, each within one line (line numbers stay): bullets
+    typed as `•` or indented with `&nbsp;` become Markdown bullets."""
+    text = _TYPOGRAPHIC_BULLET.sub(r"\1-", text)
+    return _NBSP_BULLET.sub(lambda found: " " * len(_NBSP.findall(found.group(1))) + "- ", text)
 
 
 @dataclass
