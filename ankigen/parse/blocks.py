@@ -21,7 +21,14 @@ from markdown_it.token import Token
 
 from ankigen.model import Block, Diagnostic, ListItem
 from ankigen.parse.outline import MAX_LIST_DEPTH, nest, points
-from ankigen.parse.prose import LIST_MARKER, TAB_WIDTH, indent_of, is_wrapped_paragraph, prose_runs
+from ankigen.parse.prose import (
+    LIST_MARKER,
+    TAB_WIDTH,
+    indent_of,
+    is_wrapped_paragraph,
+    looks_like_prose,
+    prose_runs,
+)
 
 __all__ = ["BlockReader", "TokenStream"]
 
@@ -184,7 +191,7 @@ class BlockReader:
 
     # -- paragraphs, code and HTML -----------------------------------------------------------
     def _paragraph(self, token: Token, inline: Token) -> list[Block]:
-        """A paragraph, split where a list indented under it begins (users mean a nested list)."""
+        """A paragraph, split where a list or points indented under it begin."""
         line = line_of(token)
         text = inline.content.strip()
         first, last = token.map or (0, 0)
@@ -193,13 +200,19 @@ class BlockReader:
         if split is None or self.depth >= _MAX_REPARSE:
             return [Block("paragraph", line, text)]
         head = "\n".join(inline.content.split("\n")[:split]).strip()
-        return [Block("paragraph", line, head), *self._reparse(source[split:], first + split)]
+        base = indent_of(source[split])
+        end = next((i for i in range(split + 1, len(source)) if indent_of(source[i]) < base), len(source))
+        blocks = [Block("paragraph", line, head), *self._reparse(source[split:end], first + split)]
+        if end < len(source):  # text back at the paragraph's indent after the indented part
+            blocks.extend(self._reparse(source[end:], first + end, markdown=True))
+        return blocks
 
     def _code(self, token: Token) -> list[Block]:
         """Indented or unlabelled code: code where it reads as code, else the notes it is."""
         lines = token.content.rstrip("\n").split("\n")
         first = (token.map or (0, 0))[0] + (1 if token.type == "fence" else 0)
-        runs = prose_runs(lines)
+        # An indented block can mix notes and a snippet; a fence is all code unless all prose.
+        runs = prose_runs(lines) if token.type == "code_block" else [(looks_like_prose(lines), lines)]
         if not any(prose for prose, _ in runs):
             return [Block("code", line_of(token), token.content, info=token.info.strip())]
         blocks: list[Block] = []
@@ -211,14 +224,16 @@ class BlockReader:
             first += len(run)
         return blocks
 
-    def _reparse(self, lines: Sequence[str], first: int) -> list[Block]:
+    def _reparse(self, lines: Sequence[str], first: int, markdown: bool = False) -> list[Block]:
         """Blocks from a slice of source (its first line is line `first`, 0-based), dedented."""
         dedented = textwrap.dedent("\n".join(line.expandtabs(TAB_WIDTH) for line in lines)).split("\n")
         top = [line for line in dedented if line.strip() and indent_of(line) == 0]
         flat = len(top) == sum(1 for line in dedented if line.strip())
         chunks = "\n".join(dedented).split("\n\n")
-        as_markdown = any(LIST_MARKER.match(line) for line in top) or (
-            flat and all(is_wrapped_paragraph(chunk.split("\n")) for chunk in chunks)
+        as_markdown = (
+            markdown
+            or any(LIST_MARKER.match(line) for line in top)
+            or (flat and all(is_wrapped_paragraph(chunk.split("\n")) for chunk in chunks))
         )
         if not as_markdown or self.depth >= _MAX_REPARSE:
             items = nest(points(dedented, first + 1))
@@ -238,17 +253,18 @@ class BlockReader:
 
 
 def _indented_list_start(source: Sequence[str]) -> int | None:
-    """Index of the first line after the first that starts a list at or past the text's indent.
-
-    (A bullet there would have started a list already; this finds `2.` or deeper-indented ones.)
-    """
+    """Index of the first line after the first that is indented past the paragraph's text, or
+    starts a list at its indent: CommonMark continues the paragraph there, authors mean a
+    nested list or outline (a bullet would have started a list already; this finds `2.`,
+    deeper-indented markers and indented outline points)."""
     if not source or any(line.lstrip().startswith(">") for line in source):
         return None
     marker = LIST_MARKER.match(source[0])
     base = len(marker.group(0).expandtabs(TAB_WIDTH)) - 1 if marker else indent_of(source[0])
     for index in range(1, len(source)):
         line = source[index]
-        if LIST_MARKER.match(line) and indent_of(line) >= base:
+        column = indent_of(line)
+        if column > base or (column == base and LIST_MARKER.match(line)):
             return index
     return None
 

@@ -125,6 +125,8 @@ def parse_outline(text: str, source: SourceFile) -> Document:
         if not raw.strip():
             continue
         if _SEPARATOR.match(raw):
+            if raw[0] in " \t":
+                continue  # an indented rule only spaces points out
             close_topic()
             title, title_line, body = "", number, []
         elif raw[0] in " \t" or _LEADER.match(raw):
