@@ -81,9 +81,13 @@ def parse_markdown(text: str, source: SourceFile, md: MarkdownIt | None = None) 
     front_matter: dict[str, object] = {}
     preamble = _Heading("", 0, 1)
     stack = [preamble]
+    covered = 0  # lines before this one belong to a token already read
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        if token.map:
+            stack[-1].blocks.extend(_unread(reader.lines, covered, token.map[0]))
+            covered = max(covered, token.map[1])
         if token.type == "front_matter":
             front_matter = _front_matter(token, reader)
             if not front_matter and token.content.strip():  # not metadata after all: keep it as text
@@ -109,6 +113,7 @@ def parse_markdown(text: str, source: SourceFile, md: MarkdownIt | None = None) 
                         stack[-1].blocks.append(Block("html", block.line, rest))
                 else:
                     reader.append(stack[-1].blocks, block)
+    stack[-1].blocks.extend(_unread(reader.lines, covered, len(reader.lines)))
     sections = [child.freeze() for child in preamble.children]
     if preamble.blocks or preamble.pinned_id:
         sections.insert(0, Section("", 0, 1, tuple(preamble.blocks), pinned_id=preamble.pinned_id))
@@ -126,6 +131,20 @@ def parse_markdown(text: str, source: SourceFile, md: MarkdownIt | None = None) 
 
 def _line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 0
+
+
+def _unread(lines: Sequence[str], start: int, end: int) -> list[Block]:
+    """Lines no block token holds (link reference definitions, say): kept as paragraphs."""
+    blocks: list[Block] = []
+    run: list[int] = []
+    for index in range(start, min(end, len(lines)) + 1):
+        if index < end and index < len(lines) and lines[index].strip():
+            run.append(index)
+        elif run:
+            text = "\n".join(lines[number].strip() for number in run)
+            blocks.append(Block("paragraph", run[0] + 1, text))
+            run = []
+    return blocks
 
 
 def _pinned(title: str) -> tuple[str, str | None]:
