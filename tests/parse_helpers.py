@@ -92,3 +92,18 @@ def all_blocks(document: Document) -> Iterator[Block]:
             yield from sections(section.children)
 
     yield from sections(document.sections)
+
+
+def shape(document: Document) -> list[object]:
+    """The tree without line numbers: what a reader of the cards would see."""
+
+    def items(found: tuple[ListItem, ...]) -> list[object]:
+        return [(item.text, blocks(item.children)) for item in found]
+
+    def blocks(found: tuple[Block, ...]) -> list[object]:
+        return [(b.kind, b.text, b.info, items(b.items), blocks(b.children)) for b in found]
+
+    def sections(found: tuple[Section, ...]) -> list[object]:
+        return [(s.title, s.level, blocks(s.blocks), sections(s.children)) for s in found]
+
+    return sections(document.sections)

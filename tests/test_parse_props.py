@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from ankigen.model import SourceFile
 from ankigen.parse import parse_file, parse_text
-from tests.parse_helpers import texts
+from tests.parse_helpers import all_blocks, shape, texts
 
 SOURCE = SourceFile(Path("/tmp/notes.md"), "notes.md", Path("/tmp"))
 
@@ -38,10 +38,50 @@ def test_any_bytes_parse_without_raising(tmp_path_factory: pytest.TempPathFactor
     parse_file(SourceFile(path, "notes.md", path.parent))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(_LINE, st.just(None)), min_size=1, max_size=25))
 def test_every_word_of_plain_prose_is_kept(lines: list[tuple[str, list[str], str] | None]) -> None:
     text = "\n".join("" if line is None else f"{line[0]}{' '.join(line[1])}{line[2]}" for line in lines)
     document = parse_text(text, SOURCE)
     kept = set(re.findall(r"[a-z]+", " ".join(texts(document))))
     assert set(re.findall(r"[a-z]+", text)) <= kept
+
+
+# -- an outline and the Markdown it stands for give the same tree ------------------------------
+_KEYWORDS = {"def", "import", "function", "var", "const", "sudo", "cd", "ls", "git", "pip", "npm"}
+_PLAIN = _WORD.filter(lambda word: word not in _KEYWORDS)
+_TEXT = st.lists(_PLAIN, min_size=1, max_size=4).map(" ".join)
+_POINTS = st.recursive(
+    st.tuples(_TEXT, st.just(())),
+    lambda deeper: st.tuples(_TEXT, st.lists(deeper, min_size=1, max_size=3).map(tuple)),
+    max_leaves=6,
+)
+_TOPICS = st.lists(st.tuples(_TEXT, st.lists(_POINTS, min_size=1, max_size=4)), min_size=1, max_size=4)
+
+Point = tuple[str, tuple["Point", ...]]
+
+
+def _lines(points: list[Point] | tuple[Point, ...], depth: int, indent: str, marker: str) -> list[str]:
+    out = []
+    for text, children in points:
+        out.append(indent * depth + marker + text)
+        out.extend(_lines(children, depth + 1, indent, marker))
+    return out
+
+
+def _shape(text: str) -> list[object]:
+    return shape(parse_text(text, SOURCE))
+
+
+@settings(max_examples=40, deadline=None)
+@given(_TOPICS, st.sampled_from(["\t", "    ", "  "]))
+def test_outline_and_equivalent_markdown_give_the_same_tree(
+    topics: list[tuple[str, list[Point]]], indent: str
+) -> None:
+    outline = "\n".join(f"{title}\n" + "\n".join(_lines(points, 1, indent, "")) for title, points in topics)
+    markdown = "\n\n".join(
+        f"# {title}\n" + "\n".join(_lines(points, 0, "  ", "- ")) for title, points in topics
+    )
+    if sum(len(_lines(points, 0, "", "")) for _, points in topics) >= 2:
+        assert _shape(outline) == _shape(markdown)
+    assert "code" not in {block.kind for block in all_blocks(parse_text(outline, SOURCE))}
