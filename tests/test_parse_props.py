@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from ankigen.model import SourceFile
@@ -26,6 +26,8 @@ _LINE = st.tuples(_LEAD, st.lists(_WORD, min_size=1, max_size=6), st.sampled_fro
 
 @settings(max_examples=150, deadline=None)
 @given(st.one_of(st.text(max_size=300), _SYNTAX))
+@example("\r-")  # markdown-it counts a lone CR as a line break
+@example("- a\r  2. b\rc<br>\r")
 def test_any_text_parses_without_raising(text: str) -> None:
     parse_text(text, SOURCE)
 

@@ -33,6 +33,7 @@ from ankigen.parse.prose import (
 __all__ = ["BlockReader", "TokenStream"]
 
 _MAX_REPARSE = 6  # re-parses within re-parses; deeper slices become outline points
+_LINE_BREAK = re.compile(r"<br\s*/?>\s*$", re.IGNORECASE)
 _HTML_TAG = re.compile(r"^\s*<(?:!--|/?([A-Za-z][A-Za-z0-9]*)(?=[\s/>]))")
 
 
@@ -111,8 +112,11 @@ class BlockReader:
                 return replace(parent, items=(*parent.items[:-1], replace(last, children=children)))
         return replace(parent, items=(*parent.items[:-1], replace(last, children=(*children, block))))
 
+    def _source(self, line: int) -> str:
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+
     def _column(self, line: int) -> int:
-        return indent_of(self.lines[line - 1]) if 0 < line <= len(self.lines) else 0
+        return indent_of(self._source(line))
 
     def block(self, stream: TokenStream, i: int) -> tuple[list[Block], int]:
         """The blocks starting at token i, and the index after them."""
@@ -127,8 +131,18 @@ class BlockReader:
             return [Block("paragraph", line, tokens[i + 1].content.strip())], after
         if kind in ("bullet_list_open", "ordered_list_open"):
             ordered = "ordered" if kind == "ordered_list_open" else "bullet"
-            items = self._items(stream, i + 1, after - 1)
-            return [Block("list", line, info=ordered, items=tuple(items))], after
+            found: list[Block] = []
+            items: list[ListItem] = []
+            for part in [*self._items(stream, i + 1, after - 1), None]:
+                if isinstance(part, ListItem):
+                    items.append(part)
+                    continue
+                if items:
+                    found.append(Block("list", items[0].line, info=ordered, items=tuple(items)))
+                    items = []
+                if part is not None:
+                    found.append(part)
+            return found, after
         if kind == "code_block" or (kind == "fence" and not token.info.strip()):
             return self._code(token), after
         if kind == "fence":
@@ -152,8 +166,9 @@ class BlockReader:
         return [Block("paragraph", line_of(t), t.content.strip()) for t in inline], after
 
     # -- lists -------------------------------------------------------------------------------
-    def _items(self, stream: TokenStream, start: int, end: int) -> list[ListItem]:
-        items = []
+    def _items(self, stream: TokenStream, start: int, end: int) -> list[ListItem | Block]:
+        """The list's items, and any paragraph that only lazily continued an item (it ends the list)."""
+        items: list[ListItem | Block] = []
         i = start
         while i < end:
             token = stream.tokens[i]
@@ -170,7 +185,10 @@ class BlockReader:
                 text = ""
                 if body and body[0].kind == "paragraph":
                     text, body = body[0].text, body[1:]
-                items.append(ListItem(text=text, line=line_of(token), children=tuple(body)))
+                content = _content_column(self._source(line_of(token)))
+                nested = [block for block in body if self._column(block.line) >= content]
+                items.append(ListItem(text=text, line=line_of(token), children=tuple(nested)))
+                items.extend(block for block in body if self._column(block.line) < content)
             i = close + 1
         return items
 
@@ -196,10 +214,12 @@ class BlockReader:
         text = inline.content.strip()
         first, last = token.map or (0, 0)
         source = self.lines[first:last]
-        split = _indented_list_start(source)
+        split = _split_point(source)
         if split is None or self.depth >= _MAX_REPARSE:
             return [Block("paragraph", line, text)]
         head = "\n".join(inline.content.split("\n")[:split]).strip()
+        if indent_of(source[split]) < _content_column(source[0]):  # back out of a list item
+            return [Block("paragraph", line, head), *self._reparse(source[split:], first + split, True)]
         base = indent_of(source[split])
         end = next((i for i in range(split + 1, len(source)) if indent_of(source[i]) < base), len(source))
         blocks = [Block("paragraph", line, head), *self._reparse(source[split:end], first + split)]
@@ -252,19 +272,27 @@ class BlockReader:
         return Block("paragraph", line_of(token), token.content.strip())
 
 
-def _indented_list_start(source: Sequence[str]) -> int | None:
-    """Index of the first line after the first that is indented past the paragraph's text, or
-    starts a list at its indent: CommonMark continues the paragraph there, authors mean a
-    nested list or outline (a bullet would have started a list already; this finds `2.`,
-    deeper-indented markers and indented outline points)."""
+def _content_column(line: str) -> int:
+    """Where a line's text starts, after its list marker if it has one."""
+    marker = LIST_MARKER.match(line)
+    return len(marker.group(0).expandtabs(TAB_WIDTH)) - 1 if marker else indent_of(line)
+
+
+def _split_point(source: Sequence[str]) -> int | None:
+    """Index of the first line after the first where CommonMark continues the paragraph but the
+    author did not: a line indented past the text, or starting a list at its indent (a nested
+    list or outline: a bullet would have started a list already, so this finds `2.`, deeper
+    markers and indented points), or a line left of a list item's text after an explicit
+    `<br>` (the author broke the line; CommonMark's lazy continuation would glue it on)."""
     if not source or any(line.lstrip().startswith(">") for line in source):
         return None
-    marker = LIST_MARKER.match(source[0])
-    base = len(marker.group(0).expandtabs(TAB_WIDTH)) - 1 if marker else indent_of(source[0])
+    base = _content_column(source[0])
     for index in range(1, len(source)):
         line = source[index]
         column = indent_of(line)
         if column > base or (column == base and LIST_MARKER.match(line)):
+            return index
+        if column < base and _LINE_BREAK.search(source[index - 1]):
             return index
     return None
 

@@ -48,6 +48,7 @@ def new_markdown() -> MarkdownIt:
 def normalise(text: str) -> str:
     """The source rewrites before parsing, each within one line (line numbers stay): bullets
     typed as `•` or indented with `&nbsp;` become Markdown bullets."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
     text = _TYPOGRAPHIC_BULLET.sub(r"\1-", text)
     return _NBSP_BULLET.sub(lambda found: " " * len(_NBSP.findall(found.group(1))) + "- ", text)
 

@@ -107,7 +107,7 @@ def _list(found: Sequence[Point]) -> tuple[Block, ...]:
 
 
 def parse_outline(text: str, source: SourceFile) -> Document:
-    lines = text.split("\n")
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     sections: list[Section] = []
     title, title_line, body, pending = "", 1, list[Block](), list[Point]()
 
