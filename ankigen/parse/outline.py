@@ -87,22 +87,30 @@ class _Node:
         return ListItem(self.item.text, self.item.line, (*self.item.children, nested))
 
 
-def nest(found: Sequence[Point], max_depth: int = MAX_LIST_DEPTH) -> tuple[ListItem, ...]:
-    """Points to nested list items: each point belongs to the nearest shallower one above it."""
+def nest(
+    found: Sequence[Point], max_depth: int = MAX_LIST_DEPTH, flattened: list[int] | None = None
+) -> tuple[ListItem, ...]:
+    """Points to nested list items: each point belongs to the nearest shallower one above it.
+
+    Points deeper than `max_depth` join the deepest level; their lines go to `flattened`.
+    """
     root = _Node((-1, -1), ListItem("", 0))
     stack = [root]
     for point in found:
         while len(stack) > 1 and stack[-1].depth >= point.depth:
             stack.pop()
-        del stack[max_depth + 1 :]  # past the deepest level, siblings of the last one there
+        if len(stack) > max_depth + 1:  # past the deepest level: siblings of the last one there
+            del stack[max_depth + 1 :]
+            if flattened is not None:
+                flattened.append(point.line)
         node = _Node(point.depth, ListItem(point.text, point.line))
         stack[-1].children.append(node)
         stack.append(node)
     return tuple(child.freeze() for child in root.children)
 
 
-def _list(found: Sequence[Point]) -> tuple[Block, ...]:
-    items = nest(found)
+def _list(found: Sequence[Point], flattened: list[int]) -> tuple[Block, ...]:
+    items = nest(found, flattened=flattened)
     return (Block("list", items[0].line, info="bullet", items=items),) if items else ()
 
 
@@ -110,9 +118,10 @@ def parse_outline(text: str, source: SourceFile) -> Document:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     sections: list[Section] = []
     title, title_line, body, pending = "", 1, list[Block](), list[Point]()
+    flattened: list[int] = []
 
     def close_list() -> None:
-        body.extend(_list(pending))
+        body.extend(_list(pending, flattened))
         pending.clear()
 
     def close_topic() -> None:
@@ -138,8 +147,11 @@ def parse_outline(text: str, source: SourceFile) -> Document:
             close_list()
             body.append(Block("paragraph", number, raw.strip()))
     close_topic()
-    diagnostics = () if sections else (Diagnostic(source.display, 0, "no topics found in outline"),)
-    return Document(source=source, sections=tuple(sections), diagnostics=diagnostics)
+    diagnostics = [Diagnostic(source.display, 0, "no topics found in outline")] if not sections else []
+    if flattened:
+        message = f"nested deeper than {MAX_LIST_DEPTH} levels: flattened from here on, text kept"
+        diagnostics.append(Diagnostic(source.display, flattened[0], message))
+    return Document(source=source, sections=tuple(sections), diagnostics=tuple(diagnostics))
 
 
 def _starts_topic(raw: str) -> bool:
