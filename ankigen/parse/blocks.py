@@ -94,9 +94,8 @@ class BlockReader:
         elif self._column(block.line) > self._column(previous.items[0].line):
             found[-1] = self._adopt(previous, block, self._column(block.line))
         elif self._column(block.line) == self._column(previous.items[0].line) and block.info == previous.info:
-            found[-1] = replace(
-                previous, items=(*previous.items, *block.items)
-            )  # one list, split by CommonMark
+            # one list that CommonMark cut in two where a sublist was too little indented
+            found[-1] = replace(previous, items=(*previous.items, *block.items))
         else:
             found.append(block)
 

@@ -24,7 +24,9 @@ _SEPARATOR = re.compile(r"^[ \t]*(?:_{3,}|\.{3,}|-{3,}|={3,}|\*{3,}|~{3,})[ \t]*
 _LEADER = re.compile(r"^(?:(?P<dots>\.{1,3})(?:[ \t]+|(?=[^\W\d_]))|:>[ \t]*|[-*+•][ \t]+|>+[ \t]*)")
 # Markdown's own block syntax: any of it and the file is read as Markdown.
 _MARKDOWN_BLOCKS = re.compile(
-    r"^ {0,3}(?:#{1,6}[ \t]+\S|```|~~~|\|.*\|[ \t]*$)|^\S.*\n {0,3}={2,}[ \t]*$",
+    r"\A---[ \t]*\n"  # front matter
+    r"|^ {0,3}(?:#{1,6}[ \t]+\S|```|~~~|\|.*\|[ \t]*$)"  # ATX heading, fence, table row
+    r"|^\S.*\n {0,3}={2,}[ \t]*$",  # setext heading
     re.M,
 )
 
