@@ -21,7 +21,7 @@ __all__ = ["MAX_LIST_DEPTH", "Point", "looks_like_outline", "nest", "parse_outli
 MAX_LIST_DEPTH = 16
 
 _SEPARATOR = re.compile(r"^[ \t]*(?:_{3,}|\.{3,}|-{3,}|={3,}|\*{3,}|~{3,})[ \t]*$")
-_LEADER = re.compile(r"^(?:(?P<dots>\.{1,3})(?:[ \t]+|(?=[^\W\d_]))|:>[ \t]*|[-*+•][ \t]+|>+[ \t]*)")
+_LEADER = re.compile(r"^(?:(?P<dots>\.{1,3})(?:[ \t]+|(?=[^\W\d_]))|[:=-]>[ \t]*|[-*+•][ \t]+|>+[ \t]*)")
 # Markdown's own block syntax: any of it and the file is read as Markdown.
 _MARKDOWN_BLOCKS = re.compile(
     r"\A---[ \t]*\n"  # front matter
