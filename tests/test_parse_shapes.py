@@ -9,6 +9,7 @@ import pytest
 
 from ankigen.model import Document, SourceFile
 from ankigen.parse import parse_text
+from ankigen.parse.outline import points
 from tests.parse_helpers import all_blocks, shape, texts
 
 SOURCE = SourceFile(Path("/tmp/notes.txt"), "notes.txt", Path("/tmp"))
@@ -146,3 +147,22 @@ def test_invalid_front_matter_is_a_located_warning_and_kept_as_text() -> None:
     assert [(s.title, s.level) for s in document.sections] == [("", 0), ("Body", 1)]
     assert document.sections[0].blocks[0].text == "exam: [unclosed"
     assert document.front_matter == {}
+
+
+@pytest.mark.parametrize(
+    ("line", "depth", "text"),
+    [
+        (".NET runtime", (0, 0), ".NET runtime"),
+        (".5 seconds", (0, 0), ".5 seconds"),
+        ("..tight point", (0, 2), "tight point"),
+        ("\t\t... three dots", (8, 3), "three dots"),
+        ("    :> arrow", (4, 0), "arrow"),
+        ("-> dash arrow", (0, 0), "dash arrow"),
+        ("\t- bullet", (4, 0), "bullet"),
+    ],
+)
+def test_outline_leaders_are_dropped_and_dots_count_as_depth(
+    line: str, depth: tuple[int, int], text: str
+) -> None:
+    [point] = points([line], 7)
+    assert (point.depth, point.line, point.text) == (depth, 7, text)

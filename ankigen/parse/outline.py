@@ -21,7 +21,11 @@ __all__ = ["MAX_LIST_DEPTH", "Point", "looks_like_outline", "nest", "parse_outli
 MAX_LIST_DEPTH = 16
 
 _SEPARATOR = re.compile(r"^[ \t]*(?:_{3,}|\.{3,}|-{3,}|={3,}|\*{3,}|~{3,})[ \t]*$")
-_LEADER = re.compile(r"^(?:(?P<dots>\.{1,3})(?:[ \t]+|(?=[^\W\d_]))|[:=-]>[ \t]*|[-*+•][ \t]+|>+[ \t]*)")
+# `.`, `..`, `...` (two or three dots may touch the text: `..point`, but `.NET` is a word), `:>`,
+# `->`, `=>`, bullets, and `>` quote marks.
+_LEADER = re.compile(
+    r"^(?:(?P<dots>\.{1,3})[ \t]+|(?P<tight>\.{2,3})(?=[^\W\d_])|[:=-]>[ \t]*|[-*+•][ \t]+|>+[ \t]*)"
+)
 # Markdown's own block syntax: any of it and the file is read as Markdown.
 _MARKDOWN_BLOCKS = re.compile(
     r"\A---[ \t]*\n"  # front matter
@@ -69,7 +73,7 @@ def points(lines: Iterable[str], first_line: int) -> list[Point]:
         if not text:
             continue
         leader = _LEADER.match(text)
-        dots = len(leader.group("dots") or "") if leader else 0
+        dots = len(leader.group("dots") or leader.group("tight") or "") if leader else 0
         stripped = text[leader.end() :].strip() if leader else text
         found.append(Point((indent_of(raw), dots), number, stripped or text))
     return found
