@@ -4,9 +4,13 @@ CommonMark reads some common note shapes differently from what their authors mea
 repair here works on markdown-it's own tokens and re-parses a dedented slice of the source
 with markdown-it, never with a hand-written Markdown parser:
 
-- a list indented under a paragraph is a paragraph continuation to CommonMark: split it off;
+- a list or points indented under a paragraph are a paragraph continuation to CommonMark:
+  split them off into a list;
+- a sublist indented less than its item's text (`1. a` then `  - b`) goes under that item;
+- a line after an explicit `<br>` that backs out of a list item ends the list;
 - prose or bullets indented four spaces, or fenced without a language, are not code;
-- a list container cut off by markdown-it's nesting limit is flattened, keeping its text.
+- a container cut off by markdown-it's nesting limit is flattened, keeping its text;
+- a block that only looks like an HTML tag (`<bucket-name>`) is text.
 """
 
 from __future__ import annotations
