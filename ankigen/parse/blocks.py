@@ -24,6 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ankigen.model import Block, Diagnostic, ListItem
+from ankigen.parse.html import is_html
 from ankigen.parse.outline import MAX_LIST_DEPTH, nest, points
 from ankigen.parse.prose import (
     LIST_MARKER,
@@ -38,7 +39,6 @@ __all__ = ["BlockReader", "TokenStream"]
 
 _MAX_REPARSE = 6  # re-parses within re-parses; deeper slices become outline points
 _LINE_BREAK = re.compile(r"<br\s*/?>\s*$", re.IGNORECASE)
-_HTML_TAG = re.compile(r"^\s*<(?:!--|/?([A-Za-z][A-Za-z0-9]*)(?=[\s/>]))")
 
 
 @dataclass(frozen=True)
@@ -269,8 +269,7 @@ class BlockReader:
 
     def _html(self, token: Token) -> Block:
         """Raw HTML stays HTML; a block that only looks like a tag (`<bucket-name>`) is text."""
-        tag = _HTML_TAG.match(token.content)
-        if tag and (tag.group(1) is None or tag.group(1).lower() in _HTML_ELEMENTS):
+        if is_html(token.content):
             return Block("html", line_of(token), token.content)
         return Block("paragraph", line_of(token), token.content.strip())
 
@@ -298,17 +297,3 @@ def _split_point(source: Sequence[str]) -> int | None:
         if column < base and _LINE_BREAK.search(source[index - 1]):
             return index
     return None
-
-
-_HTML_ELEMENTS = frozenset({
-    "a", "abbr", "address", "area", "article", "aside", "audio", "b", "base", "bdi", "bdo",
-    "blockquote", "body", "br", "button", "canvas", "caption", "center", "cite", "code", "col",
-    "colgroup", "data", "datalist", "dd", "del", "details", "dfn", "dialog", "div", "dl", "dt", "em",
-    "embed", "fieldset", "figcaption", "figure", "font", "footer", "form", "h1", "h2", "h3", "h4", "h5",
-    "h6", "head", "header", "hr", "html", "i", "iframe", "img", "input", "ins", "kbd", "label",
-    "legend", "li", "link", "main", "map", "mark", "menu", "meta", "meter", "nav", "noscript", "object",
-    "ol", "optgroup", "option", "output", "p", "param", "picture", "pre", "progress", "q", "rp", "rt",
-    "ruby", "s", "samp", "script", "section", "select", "small", "source", "span", "strike", "strong",
-    "style", "sub", "summary", "sup", "table", "tbody", "td", "template", "textarea", "tfoot", "th",
-    "thead", "time", "title", "tr", "track", "u", "ul", "var", "video", "wbr",
-})  # fmt: skip
