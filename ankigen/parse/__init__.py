@@ -40,9 +40,10 @@ def parse_file(source: SourceFile) -> Document:
 
 
 def parse_text(text: str, source: SourceFile) -> Document:
+    """Parse decoded text: an outline when its shape says so (never by file suffix), else Markdown."""
     if not text.strip():
         return Document(source, (), diagnostics=(Diagnostic(source.display, 0, "empty file: no cards"),))
-    if looks_like_outline(text, source.path.suffix):
+    if looks_like_outline(text):
         outline = parse_outline(text, source)
         return dataclasses.replace(outline, images=outline_images(outline.sections))
     return parse_markdown(text, source)

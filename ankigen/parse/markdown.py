@@ -1,7 +1,8 @@
 """Markdown to a section tree, from markdown-it-py's token stream.
 
 Each file is tokenised once; every block keeps the Markdown source of its inline content so
-that the card rules can render exactly the part they need.
+that the card rules can render exactly the part they need.  Headings build the tree here;
+`blocks.py` turns everything between headings into Blocks.
 """
 
 from __future__ import annotations
@@ -17,19 +18,39 @@ from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
-from ankigen.model import Block, Diagnostic, Document, ImageRef, ListItem, Section, SourceFile
+from ankigen.model import Block, Diagnostic, Document, ImageRef, Section, SourceFile
+from ankigen.parse.blocks import BlockReader, TokenStream
 
-__all__ = ["new_markdown", "outline_images", "parse_markdown"]
+__all__ = ["MAX_NESTING", "new_markdown", "normalise", "outline_images", "parse_markdown"]
+
+# markdown-it silently drops whatever lies deeper than maxNesting (20 in CommonMark: ten list
+# levels).  40 keeps 19 list levels and stays far from Python's recursion limit; BlockReader
+# flattens anything deeper, keeping its text.
+MAX_NESTING = 40
 
 _PINNED_ID = re.compile(r"<!--\s*id:\s*([\w.:-]+)\s*-->")
+# Bullets typed as the characters word processors use: the same list as `-` to a reader.
+_TYPOGRAPHIC_BULLET = re.compile(r"^([ \t]*)[•◦▪‣●○](?=[ \t])", re.M)
+# `&nbsp;&nbsp;** point`: a bullet indented with non-breaking spaces so that it shows indented
+# on GitHub; CommonMark leaves the `**` as text.  One space per `&nbsp;` keeps the nesting.
+_NBSP_BULLET = re.compile(r"^((?:&nbsp;|&#160;|\u00a0)+)(?:\*{1,2}|-|\+)[ \t]+(?=\S)", re.M)
+_NBSP = re.compile(r"&nbsp;|&#160;|\u00a0")
 
 
 def new_markdown() -> MarkdownIt:
     """The one Markdown dialect ankigen reads and renders: CommonMark, tables, math, front matter."""
-    md = MarkdownIt("commonmark", {"linkify": True, "typographer": False})
+    md = MarkdownIt("commonmark", {"linkify": True, "typographer": False, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough", "linkify"])
     md.use(front_matter_plugin).use(dollarmath_plugin, double_inline=True)
     return md
+
+
+def normalise(text: str) -> str:
+    """The source rewrites before parsing, each within one line (line numbers stay): bullets
+    typed as `•` or indented with `&nbsp;` become Markdown bullets."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
+    text = _TYPOGRAPHIC_BULLET.sub(r"\1-", text)
+    return _NBSP_BULLET.sub(lambda found: " " * len(_NBSP.findall(found.group(1))) + "- ", text)
 
 
 @dataclass
@@ -54,41 +75,58 @@ class _Heading:
 
 def parse_markdown(text: str, source: SourceFile, md: MarkdownIt | None = None) -> Document:
     md = md or new_markdown()
-    tokens = md.parse(text)
+    text = normalise(text)
+    stream = TokenStream.parse(md, text, 0)
+    tokens = stream.tokens
+    reader = BlockReader(md, text.split("\n"), source.display)
     front_matter: dict[str, object] = {}
-    diagnostics: list[Diagnostic] = []
     preamble = _Heading("", 0, 1)
     stack = [preamble]
+    covered = 0  # lines before this one belong to a token already read
     i = 0
     while i < len(tokens):
         token = tokens[i]
+        if token.map:
+            stack[-1].blocks.extend(_unread(reader.lines, covered, token.map[0]))
+            covered = max(covered, token.map[1])
         if token.type == "front_matter":
-            front_matter = _front_matter(token.content)
+            front_matter = _front_matter(token, reader)
+            if not front_matter and token.content.strip():  # not metadata after all: keep it as text
+                preamble.blocks.append(Block("paragraph", _line(token) + 1, token.content.strip()))
             i += 1
         elif token.type == "heading_open":
             level = int(token.tag[1])
-            heading = _Heading(tokens[i + 1].content.strip(), level, _line(token))
+            title, pinned = _pinned(" ".join(tokens[i + 1].content.split("\n")).strip())
+            heading = _Heading(title, level, _line(token), pinned_id=pinned)
             while stack[-1].level >= level:
                 stack.pop()
             stack[-1].children.append(heading)
             stack.append(heading)
-            i += 3
+            i = stream.closing[i] + 1
         else:
-            blocks, i = _block(md, tokens, i)
+            blocks, i = reader.block(stream, i)
             for block in blocks:
-                pinned = _PINNED_ID.search(block.text) if block.kind == "html" else None
-                if pinned:
-                    stack[-1].pinned_id = pinned.group(1)
+                found = _PINNED_ID.search(block.text) if block.kind == "html" else None
+                if found:
+                    stack[-1].pinned_id = found.group(1)
+                    rest = _PINNED_ID.sub("", block.text).strip()
+                    if rest:
+                        stack[-1].blocks.append(Block("html", block.line, rest))
                 else:
-                    stack[-1].blocks.append(block)
-    sections = [preamble.freeze()] if preamble.blocks else []
-    sections.extend(child.freeze() for child in preamble.children)
+                    reader.append(stack[-1].blocks, block)
+    stack[-1].blocks.extend(_unread(reader.lines, covered, len(reader.lines)))
+    sections = [child.freeze() for child in preamble.children]
+    if preamble.blocks or preamble.pinned_id:
+        sections.insert(0, Section("", 0, 1, tuple(preamble.blocks), pinned_id=preamble.pinned_id))
+    images = _images(tokens)
+    for fragment in reader.fragments:
+        images.extend(_images(fragment.tokens))
     return Document(
         source=source,
         sections=tuple(sections),
         front_matter=front_matter,
-        images=tuple(_images(tokens)),
-        diagnostics=tuple(diagnostics),
+        images=tuple(images),
+        diagnostics=tuple(reader.diagnostics),
     )
 
 
@@ -96,77 +134,46 @@ def _line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 0
 
 
-def _front_matter(content: str) -> dict[str, object]:
-    """Front matter is YAML; anything but a mapping at its top is ignored."""
-    try:
-        data = yaml.safe_load(content)
-    except yaml.YAMLError:
-        return {}
-    return {str(key): value for key, value in data.items()} if isinstance(data, dict) else {}
-
-
-def _closing(tokens: Sequence[Token], start: int) -> int:
-    """Index of the token that closes the one opened at `start`."""
-    depth = 0
-    for j in range(start, len(tokens)):
-        depth += tokens[j].nesting
-        if depth == 0:
-            return j
-    return len(tokens) - 1
-
-
-def _block(md: MarkdownIt, tokens: Sequence[Token], i: int) -> tuple[list[Block], int]:
-    """The block starting at token i, and the index after it."""
-    token = tokens[i]
-    line = _line(token)
-    kind = token.type
-    if kind == "paragraph_open":
-        return [Block("paragraph", line, tokens[i + 1].content)], i + 3
-    if kind in ("bullet_list_open", "ordered_list_open"):
-        end = _closing(tokens, i)
-        ordered = "ordered" if kind == "ordered_list_open" else "bullet"
-        return [Block("list", line, info=ordered, items=tuple(_items(md, tokens, i + 1, end)))], end + 1
-    if kind in ("fence", "code_block"):
-        return [Block("code", line, token.content, info=token.info.strip())], i + 1
-    if kind == "math_block":
-        return [Block("math", line, token.content.strip())], i + 1
-    if kind == "html_block":
-        return [Block("html", line, token.content)], i + 1
-    if kind == "table_open":
-        end = _closing(tokens, i)
-        html = md.renderer.render(list(tokens[i : end + 1]), md.options, {})
-        return [Block("table", line, html)], end + 1
-    if kind == "blockquote_open":
-        end = _closing(tokens, i)
-        return [Block("quote", line, children=tuple(_blocks(md, tokens, i + 1, end)))], end + 1
-    # hr, stray closers and anything the notes cannot turn into a card
-    return [], (i + 1 if token.nesting != 1 else _closing(tokens, i) + 1)
-
-
-def _blocks(md: MarkdownIt, tokens: Sequence[Token], start: int, end: int) -> list[Block]:
+def _unread(lines: Sequence[str], start: int, end: int) -> list[Block]:
+    """Lines no block token holds (link reference definitions, say): kept as paragraphs."""
     blocks: list[Block] = []
-    i = start
-    while i < end:
-        found, i = _block(md, tokens, i)
-        blocks.extend(found)
+    run: list[int] = []
+    for index in range(start, min(end, len(lines)) + 1):
+        if index < end and index < len(lines) and lines[index].strip():
+            run.append(index)
+        elif run:
+            text = "\n".join(lines[number].strip() for number in run)
+            blocks.append(Block("paragraph", run[0] + 1, text))
+            run = []
     return blocks
 
 
-def _items(md: MarkdownIt, tokens: Sequence[Token], start: int, end: int) -> list[ListItem]:
-    items = []
-    i = start
-    while i < end:
-        if tokens[i].type != "list_item_open":
-            i += 1
-            continue
-        close = _closing(tokens, i)
-        body = _blocks(md, tokens, i + 1, close)
-        text = ""
-        if body and body[0].kind == "paragraph":
-            text, body = body[0].text, body[1:]
-        items.append(ListItem(text=text, line=_line(tokens[i]), children=tuple(body)))
-        i = close + 1
-    return items
+def _pinned(title: str) -> tuple[str, str | None]:
+    """A heading's title without its `<!-- id: x -->`, and the id."""
+    found = _PINNED_ID.search(title)
+    if not found:
+        return title, None
+    return _PINNED_ID.sub("", title).strip(), found.group(1)
+
+
+def _front_matter(token: Token, reader: BlockReader) -> dict[str, object]:
+    """Front matter is YAML; invalid YAML or anything but a mapping is reported (and kept as text)."""
+    try:
+        data = yaml.safe_load(token.content)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = _line(token) + 1 + (mark.line if mark is not None else 0)
+        reader.diagnostics.append(
+            Diagnostic(reader.display, line, "front matter is not valid YAML: kept as text")
+        )
+        return {}
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        message = "front matter is not a mapping of keys to values: kept as text"
+        reader.diagnostics.append(Diagnostic(reader.display, _line(token), message))
+        return {}
+    return {str(key): value for key, value in data.items()}
 
 
 def outline_images(sections: Sequence[Section], md: MarkdownIt | None = None) -> tuple[ImageRef, ...]:

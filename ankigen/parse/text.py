@@ -36,11 +36,7 @@ def decode(data: bytes) -> DecodedText:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        best = from_bytes(data).best()
-        if best is None:
-            raise ValueError("not text in any known encoding") from None
-        encoding = best.encoding
-        text = str(best).lstrip("\ufeff")
+        encoding, text = _detect(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = text.split("\n")
     repaired = []
@@ -52,3 +48,20 @@ def decode(data: bytes) -> DecodedText:
             lines[index] = fixed
             repaired.append(index + 1)
     return DecodedText("\n".join(lines), encoding, tuple(repaired))
+
+
+def _detect(data: bytes) -> tuple[str, str]:
+    """The likeliest encoding and the text in it.
+
+    Short Western European notes fit several single-byte code pages equally well; of those
+    ties, Windows-1252 is by far the one notes are written in, so it wins them.
+    """
+    matches = list(from_bytes(data))
+    if not matches:
+        raise ValueError("not text in any known encoding")
+    best = matches[0]
+    for match in matches:
+        if match.encoding == "cp1252" and match.chaos <= best.chaos + 0.01:
+            best = match
+            break
+    return best.encoding, str(best).lstrip("\ufeff")
