@@ -213,6 +213,7 @@ def _place(card: Card, guid: str, entry: LockEntry | None, now: int) -> tuple[Ca
         domain=card.domain,
         pin=card.pinned_id or "",
         clozes=clozes,
+        tags=tuple(sorted(card.tags)),
     )
     return dataclasses.replace(placed, mtime=mtime), record
 
@@ -252,7 +253,7 @@ def _removed_card(entry: LockEntry, root: Path) -> Card:
         line=0,
         exam=entry.exam,
         domain=entry.domain,
-        tags=(REMOVED_TAG,),
+        tags=(*entry.tags, REMOVED_TAG),
         guid=entry.guid,
         pinned_id=entry.pin or None,
         mtime=entry.mtime,

@@ -46,6 +46,7 @@ class LockEntry:
     exam: str = ""
     domain: str = ""
     pin: str = ""  # the id pinned in the notes with <!-- id: ... -->
+    tags: tuple[str, ...] = ()  # as shipped, so that a removed note keeps them
     clozes: tuple[tuple[str, int], ...] = ()  # cloze term -> its number, retired ones included
     removed: bool = False  # gone from the notes, shipped tagged ankigen::removed
 
@@ -125,6 +126,7 @@ def _entry(line: str, display: str, number: int) -> LockEntry:
             exam=_str(data.get("exam", "")),
             domain=_str(data.get("domain", "")),
             pin=_str(data.get("pin", "")),
+            tags=tuple(_str(tag) for tag in data.get("tags", [])),
             clozes=tuple(sorted((_str(term), int(n)) for term, n in clozes.items())),
             removed=bool(data.get("removed", False)),
         )
@@ -157,6 +159,8 @@ def render_lock(entries: Iterable[LockEntry]) -> str:
             data["pin"] = entry.pin
         if entry.clozes:
             data["clozes"] = dict(entry.clozes)
+        if entry.tags:
+            data["tags"] = list(entry.tags)
         data.update(
             file=entry.source, exam=entry.exam, domain=entry.domain, title=entry.title, text=entry.text
         )
@@ -168,11 +172,14 @@ def write_lock(root: Path, entries: Iterable[LockEntry]) -> Path:
     """Write the lock file atomically (a temporary file beside it, then a rename)."""
     path = root / LOCK_FILE
     text = render_lock(entries)
+    partial = ""
     try:
         handle, partial = tempfile.mkstemp(prefix=".ankigen-lock-", dir=root)
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
         os.replace(partial, path)
     except OSError as exc:
+        if partial:
+            Path(partial).unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return path

@@ -6,14 +6,16 @@ The notes below restate well-known AWS facts in the test's own words.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
-from anki.cards import CardId
 from anki.collection import Collection
 
 from tests.anki_helpers import collection, import_package
 from tests.conftest import RunCli
+
+if TYPE_CHECKING:  # anki.cards cannot be imported before anki.collection
+    from anki.cards import CardId
 
 STORAGE = """\
 ---
@@ -230,6 +232,7 @@ def test_every_edit_updates_in_place_and_keeps_reviews(
         # the removed section is still there, flagged, findable with the search the build printed
         fsx = note_with(col, "FSx gives you")
         assert fsx.id == ids["FSx gives you"] and "ankigen::removed" in fsx.tags
+        assert set(fsx.tags) - {"ankigen::removed"} == set(note_with(col, "thousands of Linux").tags)
         assert col.find_notes("tag:ankigen::removed") == [fsx.id]
         # updated: the renamed S3 section's 4 notes, EBS's 2 (topic and reworded cloze), EFS,
         # Auto Scaling (moved), Spot's 2, ELB (pinned, renamed) and FSx (removed)
