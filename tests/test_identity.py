@@ -8,11 +8,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from ankigen.clozes import renumber
 from ankigen.errors import InputError
 from ankigen.lockfile import LOCK_FILE, parse_lock, read_lock
+from ankigen.similarity import cloze_terms
 from tests.anki_helpers import collection, import_package, notes_of
 from tests.conftest import RunCli
 from tests.test_regeneration import COMPUTE, STORAGE, write_notes
@@ -246,3 +249,19 @@ def test_the_corpus_keeps_every_guid_when_the_rules_change_every_key(
     run_cli("build", cwd=project)
     after = {e.key: e.guid for e in read_lock(project).entries if not e.removed}
     assert after == before
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(["gp2", "gp3", "io1", "io2", "st1", "sc1"]), unique=True), max_size=6)
+)
+def test_a_term_keeps_its_number_and_numbers_are_never_reused(rebuilds: list[list[str]]) -> None:
+    """Across any sequence of rebuilds of one cloze note, in any term order."""
+    table: tuple[tuple[str, int], ...] = ()
+    owner: dict[int, str] = {}
+    for terms in rebuilds:
+        text = " ".join(f"{{{{c{i}::{term}}}}}" for i, term in enumerate(terms, start=1))
+        renumbered, table = renumber(text, table)
+        for number, term in cloze_terms(renumbered):
+            assert owner.setdefault(number, term) == term
+        assert len({n for _, n in table}) == len(table)
