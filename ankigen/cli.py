@@ -18,12 +18,16 @@ import click
 from ankigen import __version__
 from ankigen.classify import GENERAL, unclassified
 from ankigen.config import find_root, load_config
-from ankigen.errors import AnkigenError
+from ankigen.diff import predict, read_package, render
+from ankigen.errors import AnkigenError, LockError, UsageError
+from ankigen.identity import REMOVED_SEARCH, REMOVED_TAG
+from ankigen.lockfile import LOCK_FILE
 from ankigen.media import MediaOptions
 from ankigen.media.audit import report_json, report_lines
 from ankigen.media.fetch import CACHE_ENV
 from ankigen.model import BuildResult, Card, Diagnostic
 from ankigen.pipeline import BuildOptions, CheckResult, build, check
+from ankigen.watch import Rebuild, summary, watch
 
 __all__ = ["cli", "main"]
 
@@ -71,6 +75,16 @@ def cli() -> None:
     default=None,
     help="One .apkg per exam (default), or one per exam and domain.",
 )
+@click.option(
+    "--locked",
+    is_flag=True,
+    help="Fail (exit 1, nothing written) if ankigen.lock is out of date with the notes. For CI.",
+)
+@click.option(
+    "--no-lock",
+    is_flag=True,
+    help="Neither read nor write ankigen.lock: GUIDs from the notes alone, every note stamped now.",
+)
 @_CONFIG
 @_DEBUG
 @_FETCH_REMOTE
@@ -80,6 +94,8 @@ def build_command(
     strict: bool,
     report: Path | None,
     split: str | None,
+    locked: bool,
+    no_lock: bool,
     config_path: Path | None,
     debug: bool,
     fetch_remote: bool = False,
@@ -88,15 +104,32 @@ def build_command(
 
     Folders are searched recursively for *.md, *.markdown and *.txt. Prints one line per
     deck written; warnings go to stderr as file:line: message.
+
+    \b
+    Identity: ankigen.lock at the project root remembers each note's GUID, cloze numbers
+    and when its content last changed, so re-importing a rebuilt deck updates edited notes
+    in place (keeping their reviews) and leaves unchanged ones alone. Commit it with your
+    notes. Notes that left your notes are still shipped, tagged ankigen::removed.
+    Set SOURCE_DATE_EPOCH for byte-identical rebuilds.
     """
+    if locked and no_lock:
+        raise UsageError("--locked and --no-lock cannot be combined")
     config = load_config(find_root(Path.cwd()), config_path)
     out_dir = output or config.root / config.output
-    options = BuildOptions(out_dir, split or config.split, MediaOptions(fetch_remote=fetch_remote))
+    lock_mode = "locked" if locked else "ignore" if no_lock else "update"
+    media = MediaOptions(fetch_remote=fetch_remote)
+    options = BuildOptions(out_dir, split or config.split, media, lock=lock_mode)
     result = build(_paths(paths, config.root), config, options)
     _print_diagnostics(result.diagnostics)
     for deck in result.decks:
         click.echo(
             f"{deck.path}: {deck.note_count} notes in {len(deck.deck_names)} decks, {deck.media_count} images"
+        )
+    if result.removed:
+        click.echo(
+            f"{len(result.removed)} notes no longer in your notes are shipped tagged {REMOVED_TAG};"
+            f" find them in Anki with: {REMOVED_SEARCH}",
+            err=True,
         )
     if report:
         report.write_text(
@@ -108,11 +141,17 @@ def build_command(
 @cli.command("check")
 @_PATHS
 @_STRICT
+@click.option("--locked", is_flag=True, help="Also fail if ankigen.lock is out of date with the notes.")
 @_CONFIG
 @_DEBUG
 @_FETCH_REMOTE
 def check_command(
-    paths: tuple[Path, ...], strict: bool, config_path: Path | None, debug: bool, fetch_remote: bool = False
+    paths: tuple[Path, ...],
+    strict: bool,
+    locked: bool,
+    config_path: Path | None,
+    debug: bool,
+    fetch_remote: bool = False,
 ) -> None:
     """Parse PATHS as a build would, without writing anything.
 
@@ -127,7 +166,76 @@ def check_command(
     for line in report_lines(result.media):
         click.echo(line)
     _print_diagnostics(result.diagnostics)
+    if locked and result.identity is not None and result.identity.changed:
+        raise LockError(
+            f"{LOCK_FILE} is out of date with the notes: run `ankigen build` and commit {LOCK_FILE}"
+        )
     _finish(result.diagnostics, strict)
+
+
+@cli.command("diff")
+@click.argument("old", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.argument("new", type=click.Path(path_type=Path, dir_okay=False, exists=True))
+@click.option(
+    "--format",
+    "style",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    help="text (default), markdown (for release notes) or json.",
+)
+@_DEBUG
+def diff_command(old: Path, new: Path, style: str, debug: bool) -> None:
+    """Predict what importing NEW.apkg into a collection holding OLD.apkg does.
+
+    By Anki's rules: notes are matched by GUID; a note is updated only when NEW's modification
+    time is newer; a note whose note type changed is skipped as conflicting; nothing is deleted.
+    Lists the notes added, updated, marked removed (tagged ankigen::removed) and conflicting.
+    """
+    click.echo(render(predict(read_package(old), read_package(new)), style), nl=False)
+
+
+@cli.command("watch")
+@_PATHS
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Folder for the .apkg files (default: 'output' from the config, else dist/).",
+)
+@click.option(
+    "--split",
+    type=click.Choice(["exam", "domain"]),
+    default=None,
+    help="One .apkg per exam (default), or one per exam and domain.",
+)
+@click.option(
+    "--debounce", type=click.IntRange(min=0), default=400, show_default=True, help="Wait this many ms."
+)
+@_CONFIG
+@_DEBUG
+def watch_command(
+    paths: tuple[Path, ...],
+    output: Path | None,
+    split: str | None,
+    debounce: int,
+    config_path: Path | None,
+    debug: bool,
+) -> None:
+    """Build, then rebuild whenever a file under PATHS (default: notes/) changes.
+
+    Prints one line per build (what changed, notes built, new/changed/removed notes, warnings);
+    a build that fails is reported and the watch goes on. Updates ankigen.lock like `build`.
+    Stop with Ctrl-C.
+    """
+    config = load_config(find_root(Path.cwd()), config_path)
+    out_dir = output or config.root / config.output
+    options = BuildOptions(out_dir, split or config.split)
+    click.echo(f"watching {', '.join(str(p) for p in _paths(paths, config.root))}; Ctrl-C stops", err=True)
+
+    def report(event: Rebuild) -> None:
+        click.echo(summary(event))
+
+    watch(_paths(paths, config.root), config, options, report, debounce_ms=debounce)
 
 
 def _paths(paths: tuple[Path, ...], root: Path) -> list[Path]:
@@ -189,6 +297,8 @@ def _build_report(result: BuildResult) -> dict[str, Any]:
             {"location": section.location, "context": section.context, "notes": section.cards}
             for section in unclassified(result.cards)
         ],
+        "removed_notes": len(result.removed),
+        "note_changes": dict(result.counts),  # "new", "changed", "removed" since ankigen.lock
         "warnings": [
             {"file": d.path, "line": d.line, "message": d.message, "severity": d.severity}
             for d in result.diagnostics

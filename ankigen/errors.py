@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-__all__ = ["AnkigenError", "ConfigError", "InputError", "OutputError", "StrictError", "UsageError"]
+__all__ = [
+    "AnkigenError",
+    "ConfigError",
+    "InputError",
+    "LockError",
+    "OutputError",
+    "StrictError",
+    "UsageError",
+]
 
 
 class AnkigenError(Exception):
@@ -42,3 +50,7 @@ class OutputError(AnkigenError):
 
 class StrictError(AnkigenError):
     """--strict and the build produced warnings."""
+
+
+class LockError(AnkigenError):
+    """--locked and ankigen.lock is missing or out of date with the notes."""

@@ -1,16 +1,37 @@
-"""Stable note identity: the GUID a note keeps across rebuilds."""
+"""Stable note identity: the GUID, cloze numbers and modification time a note keeps across rebuilds.
+
+Anki matches an imported note to the one in the collection by GUID, and updates it only when the
+package's modification time is newer.  So each card is matched to what the lock file remembers:
+
+1. by identity key: the section's pinned id (`<!-- id: ... -->`) if any, else the key the
+   extract rule gave it (rule + heading path + term/question);
+2. the notes left over on both sides are paired by content similarity (an edited answer, a
+   renamed heading, a section moved to another file, a cloze reworded around its term);
+3. whatever is still unmatched is new and gets a GUID derived from its key.
+
+A note's mtime changes only when its content does; notes that vanished from the notes are kept,
+tagged `ankigen::removed`.  ankigen never writes into the notes: all of this lives in the lock.
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections import Counter
-from collections.abc import Iterable
+import html
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
-from ankigen.model import Card, Diagnostic
+from ankigen.clozes import renumber
+from ankigen.lockfile import Lock, LockEntry
+from ankigen.model import Card, Diagnostic, SourceFile
+from ankigen.similarity import Sketch, best_pairs, cloze_terms, plain_text, sketch_text
 
-__all__ = ["assign_guids", "guid_for"]
+__all__ = ["REMOVED_SEARCH", "REMOVED_TAG", "IdentityResult", "assign_identity", "guid_for"]
 
+REMOVED_TAG = "ankigen::removed"
+REMOVED_SEARCH = f"tag:{REMOVED_TAG}"
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 
@@ -24,19 +45,217 @@ def guid_for(key: str) -> str:
     return "ag" + "".join(reversed(digits))
 
 
-def assign_guids(cards: Iterable[Card]) -> tuple[list[Card], list[Diagnostic]]:
-    """Give each card its GUID; two cards with one key are told apart by order, with a warning."""
-    seen: Counter[str] = Counter()
-    out: list[Card] = []
+@dataclass(frozen=True)
+class IdentityResult:
+    cards: tuple[Card, ...]  # with guid, mtime and stable cloze numbers
+    removed: tuple[Card, ...]  # notes the lock knows that the notes no longer make
+    entries: tuple[LockEntry, ...]  # the lock file's new content, sorted by GUID
+    changed: bool  # whether `entries` differ from the lock that was read
+    diagnostics: tuple[Diagnostic, ...]
+
+    def counts(self, lock: Lock) -> dict[str, int]:
+        """How many notes are new, changed and newly removed compared with `lock`."""
+        old = lock.by_guid()
+        new = sum(card.guid not in old for card in self.cards)
+        changed = sum(card.guid in old and card.mtime != old[card.guid].mtime for card in self.cards)
+        removed = sum(not old[card.guid].removed for card in self.removed)
+        return {"new": new, "changed": changed, "removed": removed}
+
+
+def anchor(card: Card) -> str:
+    """The key a card is matched by: its pinned id, which survives renames and moves, else its key."""
+    if not card.pinned_id:
+        return card.key
+    local = card.key.replace(card.context, "", 1) if card.context else card.key
+    return f"pin:{card.pinned_id}|{local}"
+
+
+def assign_identity(cards: Sequence[Card], lock: Lock, now: int, root: Path) -> IdentityResult:
+    """Match `cards` to the notes in `lock`; `now` is the mtime of content that changes now."""
+    entries = list(lock.entries)
+    matches: dict[int, int] = {}  # card index -> entry index
+    diagnostics = list(lock.diagnostics)
+    diagnostics += _match_by_key(cards, entries, matches)
+    _match_by_similarity(cards, entries, matches)
+
+    taken = {entry.guid for entry in entries}
+    out_cards, out_entries = [], []
+    for i, card in enumerate(cards):
+        entry = entries[matches[i]] if i in matches else None
+        guid = entry.guid if entry else _fresh_guid(anchor(card), taken)
+        taken.add(guid)
+        placed, record = _place(card, guid, entry, now)
+        out_cards.append(placed)
+        out_entries.append(record)
+    claimed = set(matches.values())
+    removed = []
+    for j, entry in enumerate(entries):
+        if j not in claimed:
+            gone = (
+                entry if entry.removed else dataclasses.replace(entry, removed=True, mtime=_bump(entry, now))
+            )
+            removed.append(_removed_card(gone, root))
+            out_entries.append(gone)
+    out_entries.sort(key=lambda e: e.guid)
+    changed = tuple(out_entries) != lock.entries
+    return IdentityResult(tuple(out_cards), tuple(removed), tuple(out_entries), changed, tuple(diagnostics))
+
+
+def _match_by_key(
+    cards: Sequence[Card], entries: Sequence[LockEntry], matches: dict[int, int]
+) -> list[Diagnostic]:
+    """Pair cards with lock entries of the same key: the pinned anchor first, then the plain key
+    (a note that just got pinned).  Several cards with one key are paired by likeness, with a warning."""
     diagnostics: list[Diagnostic] = []
-    for card in cards:
-        seen[card.key] += 1
-        key = card.key if seen[card.key] == 1 else f"{card.key}#{seen[card.key]}"
-        if seen[card.key] > 1:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, card in enumerate(cards):
+        groups[anchor(card)].append(i)
+    for members in groups.values():
+        for card_index in members[1:]:
+            card = cards[card_index]
             diagnostics.append(
                 Diagnostic(
-                    card.source.display, card.line, f"duplicate card ({card.context}); told apart by order"
+                    card.source.display,
+                    card.line,
+                    f"two notes would get one GUID ({card.context or card.key}); told apart by content"
+                    " and position (pin one with <!-- id: ... --> to choose)",
                 )
             )
-        out.append(dataclasses.replace(card, guid=guid_for(key)))
-    return out, diagnostics
+    for key_of in (anchor, lambda card: card.key):
+        by_key: dict[str, list[int]] = defaultdict(list)
+        for i, card in enumerate(cards):
+            if i not in matches:
+                by_key[key_of(card)].append(i)
+        free: dict[str, list[int]] = defaultdict(list)
+        claimed = set(matches.values())
+        for j, entry in enumerate(entries):
+            if j not in claimed:
+                free[entry.key].append(j)
+        for key in sorted(by_key.keys() & free.keys()):
+            new, old = by_key[key], free[key]
+            if len(new) == 1 and len(old) == 1:
+                matches[new[0]] = old[0]
+                continue
+            pairs = best_pairs(
+                [_sketch(cards[i]) for i in new], [_entry_sketch(entries[j]) for j in old], 0.0
+            )
+            for a, b, _ in pairs:
+                matches[new[a]] = old[b]
+    return diagnostics
+
+
+def _match_by_similarity(
+    cards: Sequence[Card], entries: Sequence[LockEntry], matches: dict[int, int]
+) -> None:
+    claimed = set(matches.values())
+    new = [i for i in range(len(cards)) if i not in matches]
+    old = [j for j in range(len(entries)) if j not in claimed]
+    if not new or not old:
+        return
+    pairs = best_pairs(
+        [_sketch(cards[i]) for i in new],
+        [_entry_sketch(entries[j]) for j in old],
+        allowed=lambda a, b: _pins_agree(cards[new[a]], entries[old[b]]),
+    )
+    for a, b, _ in pairs:
+        matches[new[a]] = old[b]
+
+
+def _pins_agree(card: Card, entry: LockEntry) -> bool:
+    """Two different pinned ids mean two different notes, however alike they look."""
+    return not (card.pinned_id and entry.pin and card.pinned_id != entry.pin)
+
+
+def _fresh_guid(key: str, taken: set[str]) -> str:
+    guid, n = guid_for(key), 1
+    while guid in taken:
+        n += 1
+        guid = guid_for(f"{key}#{n}")
+    return guid
+
+
+def _bump(entry: LockEntry, now: int) -> int:
+    """A modification time newer than the entry's, so that Anki takes the new version."""
+    return max(now, entry.mtime + 1)
+
+
+def _fingerprint(card: Card) -> str:
+    # The Source field's line number is left out: a note that only moved down its file is not
+    # re-imported (the stale line number is the price of keeping edits made in Anki).
+    parts = (card.kind, card.front, card.back, card.context, card.source.display, " ".join(sorted(card.tags)))
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+
+
+def _place(card: Card, guid: str, entry: LockEntry | None, now: int) -> tuple[Card, LockEntry]:
+    clozes: tuple[tuple[str, int], ...] = ()
+    front = card.front
+    if card.kind == "cloze":
+        front, clozes = renumber(card.front, entry.clozes if entry else ())
+    placed = dataclasses.replace(card, front=front, guid=guid)
+    fingerprint = _fingerprint(placed)
+    if entry is None:
+        mtime = now
+    elif entry.fingerprint == fingerprint and not entry.removed:
+        mtime = entry.mtime
+    else:
+        mtime = _bump(entry, now)
+    sketch = _sketch(placed)
+    record = LockEntry(
+        guid=guid,
+        key=anchor(card),
+        kind=card.kind,
+        fingerprint=fingerprint,
+        mtime=mtime,
+        title=sketch.title,
+        text=sketch.text,
+        source=card.source.display,
+        exam=card.exam,
+        domain=card.domain,
+        pin=card.pinned_id or "",
+        clozes=clozes,
+        tags=tuple(sorted(card.tags)),
+    )
+    return dataclasses.replace(placed, mtime=mtime), record
+
+
+def _sketch(card: Card) -> Sketch:
+    title = card.heading_path[-1] if card.heading_path else ""
+    if card.kind == "cloze":
+        text = plain_text(card.front)
+        return Sketch("cloze", title, text, tuple(term for _, term in cloze_terms(card.front)))
+    question = plain_text(card.front)
+    if card.context:
+        question = question.replace(card.context, "", 1).strip()
+    return Sketch("qa", title, sketch_text(f"{question} {plain_text(card.back)}".strip()))
+
+
+def _entry_sketch(entry: LockEntry) -> Sketch:
+    terms = tuple(term for _, term in cloze_terms(entry.text)) if entry.kind == "cloze" else ()
+    return Sketch(entry.kind, entry.title, entry.text, terms)
+
+
+def _removed_card(entry: LockEntry, root: Path) -> Card:
+    """What is shipped for a note that left the notes: its last text, flagged, with its GUID."""
+    notice = f"<p><em>Removed from your notes (it was in {html.escape(entry.source)}).</em></p>"
+    text = html.escape(entry.text)
+    front, back = (
+        (text, notice) if entry.kind == "cloze" else (html.escape(entry.title), notice + f"<p>{text}</p>")
+    )
+    return Card(
+        kind=entry.kind,
+        rule="removed",
+        key=entry.key,
+        front=front,
+        back=back,
+        context=entry.title,
+        heading_path=(entry.title,) if entry.title else (),
+        source=SourceFile(root / entry.source, entry.source, root),
+        line=0,
+        exam=entry.exam,
+        domain=entry.domain,
+        tags=(*entry.tags, REMOVED_TAG),
+        guid=entry.guid,
+        pinned_id=entry.pin or None,
+        mtime=entry.mtime,
+        removed=True,
+    )

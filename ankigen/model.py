@@ -126,6 +126,9 @@ class Card:
     service: str = ""
     tags: tuple[str, ...] = ()
     guid: str = ""
+    pinned_id: str | None = None  # the section's `<!-- id: ... -->`, identity that survives renames
+    mtime: int = 0  # when the content last changed (from the lock file); 0: not yet assigned
+    removed: bool = False  # gone from the notes, still shipped so that Anki can tag it
 
     @property
     def location(self) -> str:
@@ -171,3 +174,6 @@ class BuildResult:
     cards: tuple[Card, ...]
     diagnostics: tuple[Diagnostic, ...]
     media: MediaReport = field(default_factory=MediaReport)
+    removed: tuple[Card, ...] = ()  # notes gone from the sources, shipped tagged ankigen::removed
+    lock_changed: bool = False  # the build wrote (or, with --locked, refused to write) ankigen.lock
+    counts: Mapping[str, int] = field(default_factory=dict)  # notes "new", "changed", "removed" vs the lock

@@ -3,15 +3,24 @@
 The two note types have fixed ids and frozen field and template names: Anki treats a note type
 whose fields or templates changed as a different type and refuses to update the old notes, so
 any change here needs a new model id (tests/test_package.py guards this).
+
+Each note carries its own modification time (when its content last changed, from the lock file),
+not the build's: Anki updates a note on import only when the package's time is newer, so an
+unchanged note is left alone and one edited in the notes always wins.  Under SOURCE_DATE_EPOCH
+every id, time and zip entry is fixed, so the same notes and lock give the same bytes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import itertools
+import json
 import os
-import shutil
+import sqlite3
 import tempfile
-from collections.abc import Sequence
+import time
+import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,20 +114,36 @@ def deck_id(name: str) -> int:
     return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:7], "big") or 1
 
 
+class _TimedNote(genanki.Note):  # type: ignore[misc]
+    """A genanki note stamped with its own modification time instead of the package's."""
+
+    def __init__(self, mtime: int, **kwargs: object) -> None:
+        super().__init__(**kwargs)
+        self.mtime = mtime
+
+    def write_to_db(
+        self, cursor: sqlite3.Cursor, timestamp: float, deck_id: int, id_gen: Iterator[int]
+    ) -> None:
+        # genanki stamps the note and its cards with the timestamp it is given.
+        super().write_to_db(cursor, self.mtime or timestamp, deck_id, id_gen)
+
+
 def _note(card: Card, position: int = 0) -> genanki.Note:
-    model, fields = (
-        (_QA_MODEL, [card.front, card.back, card.context, card.location])
-        if card.kind == "qa"
-        else (_CLOZE_MODEL, [card.front, card.back, card.context, card.location])
-    )
-    return genanki.Note(
+    source = f"removed from {card.source.display}" if card.removed else card.location
+    model = _QA_MODEL if card.kind == "qa" else _CLOZE_MODEL
+    note = _TimedNote(
+        card.mtime,
         model=model,
-        fields=fields,
+        fields=[card.front, card.back, card.context, source],
         guid=card.guid,
         tags=list(card.tags),
         sort_field=card.front,
         due=position,  # Anki shows new cards by due position: keep the notes' own order
     )
+    if card.removed:  # never new cards for a first import; existing cards keep their state
+        for template in note.cards:
+            template.suspend = True
+    return note
 
 
 def write_package(spec: DeckSpec, out_dir: Path, timestamp: float | None = None) -> DeckFile:
@@ -137,26 +162,39 @@ def write_package(spec: DeckSpec, out_dir: Path, timestamp: float | None = None)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryDirectory(prefix=".ankigen-", dir=out_dir) as staging:
-            media_files = _stage_media(media, Path(staging))
-            package = genanki.Package(list(decks.values()), media_files=media_files)
+            package = genanki.Package(list(decks.values()))
             partial = Path(staging) / spec.filename
-            package.write_to_file(str(partial), timestamp=timestamp)
+            _write_apkg(package, media, partial, time.time() if timestamp is None else timestamp)
             os.replace(partial, target)
     except OSError as exc:
         raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
     return DeckFile(target, tuple(decks), len(spec.cards), len(media))
 
 
-def _stage_media(media: dict[str, Path], staging: Path) -> Sequence[str]:
-    """genanki stores media under their base names, so each file is staged under its stored name."""
-    folder = staging / "media"
-    folder.mkdir()
-    staged = []
-    for name, path in sorted(media.items()):
-        target = folder / name
-        try:
-            os.link(path, target)
-        except OSError:
-            shutil.copyfile(path, target)
-        staged.append(str(target))
-    return staged
+def _write_apkg(package: genanki.Package, media: dict[str, Path], target: Path, timestamp: float) -> None:
+    """genanki's Package.write_to_file, made reproducible: ids counted from `timestamp`, zip
+    entries in a fixed order with fixed times and permissions."""
+    database = target.with_suffix(".anki2")
+    connection = sqlite3.connect(database)
+    try:
+        package.write_to_db(connection.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+        connection.commit()
+    finally:
+        connection.close()
+    names = sorted(media)
+    entries: list[tuple[str, bytes]] = [
+        ("collection.anki2", database.read_bytes()),
+        ("media", json.dumps({str(i): name for i, name in enumerate(names)}).encode("utf-8")),
+    ]
+    entries += [(str(i), media[name].read_bytes()) for i, name in enumerate(names)]
+    when = time.gmtime(max(timestamp, _ZIP_EPOCH))[:6]
+    with zipfile.ZipFile(target, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+
+
+_ZIP_EPOCH = 315_532_800  # 1980-01-01, the earliest time a zip entry can hold

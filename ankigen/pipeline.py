@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -12,8 +13,10 @@ from pathlib import Path
 from ankigen.classify import classify_cards, deck_name, package_name
 from ankigen.config import Config
 from ankigen.discover import discover
+from ankigen.errors import LockError
 from ankigen.extract import extract
-from ankigen.identity import assign_guids
+from ankigen.identity import IdentityResult, assign_identity
+from ankigen.lockfile import LOCK_FILE, Lock, read_lock, write_lock
 from ankigen.media import MediaOptions, attach_media, audit_media, new_fetcher, resolve_media
 from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, Document, MediaReport
 from ankigen.package import DeckSpec, write_package
@@ -29,6 +32,7 @@ class BuildOptions:
     out_dir: Path
     split: str = "exam"  # "exam": one .apkg per exam; "domain": one per exam and domain
     media: MediaOptions = field(default_factory=MediaOptions)
+    lock: str = "update"  # "update": write ankigen.lock; "locked": fail if it would change; "ignore"
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,13 @@ class CheckResult:
     cards: tuple[Card, ...]
     diagnostics: tuple[Diagnostic, ...]
     media: MediaReport = field(default_factory=MediaReport)
+    identity: IdentityResult | None = None  # GUIDs, mtimes and removed notes, against `lock`
+    lock: Lock = field(default_factory=Lock)
 
 
-def check(paths: Sequence[Path], config: Config, media_options: MediaOptions | None = None) -> CheckResult:
+def check(
+    paths: Sequence[Path], config: Config, media_options: MediaOptions | None = None, use_lock: bool = True
+) -> CheckResult:
     """Everything a build does short of writing packages."""
     md = new_markdown()
     renderer = Renderer(md)
@@ -66,26 +74,53 @@ def check(paths: Sequence[Path], config: Config, media_options: MediaOptions | N
     placed = classify_cards(
         [card for report in reports for card in report.cards], config, [report.document for report in reports]
     )
-    cards, identity_notes = assign_guids(placed.cards)
+    lock = read_lock(config.root) if use_lock else Lock()
+    identity = assign_identity(placed.cards, lock, _now(), config.root)
     diagnostics = [d for report in reports for d in report.diagnostics] + [
         *placed.diagnostics,
-        *identity_notes,
+        *identity.diagnostics,
     ]
     media_report = audit_media(media_files, config.root, media_options.oversized_bytes)
-    return CheckResult(tuple(reports), tuple(cards), tuple(diagnostics), media_report)
+    return CheckResult(
+        tuple(reports), identity.cards, tuple(diagnostics), media_report, identity=identity, lock=lock
+    )
 
 
 def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> BuildResult:
-    checked = check(paths, config, options.media)
+    checked = check(paths, config, options.media, use_lock=options.lock != "ignore")
+    identity = checked.identity
+    assert identity is not None
+    if options.lock == "locked" and identity.changed:
+        counts = identity.counts(checked.lock)
+        raise LockError(
+            f"{LOCK_FILE} is out of date with the notes ({counts['new']} new, {counts['changed']} changed,"
+            f" {counts['removed']} removed notes): run `ankigen build` and commit {LOCK_FILE}"
+        )
     groups: dict[str, list[tuple[str, Card]]] = defaultdict(list)
-    for card in checked.cards:
+    for card in (*checked.cards, *identity.removed):
         groups[package_name(card, config, options.split)].append((deck_name(card, config), card))
     timestamp = _source_date_epoch()
     decks: list[DeckFile] = [
         write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp)
         for filename, cards in sorted(groups.items())
     ]
-    return BuildResult(tuple(decks), checked.cards, checked.diagnostics, checked.media)
+    if options.lock == "update" and identity.changed:
+        write_lock(config.root, identity.entries)
+    return BuildResult(
+        tuple(decks),
+        checked.cards,
+        checked.diagnostics,
+        checked.media,
+        removed=identity.removed,
+        lock_changed=identity.changed,
+        counts=identity.counts(checked.lock),
+    )
+
+
+def _now() -> int:
+    """The modification time of content that changes in this build."""
+    epoch = _source_date_epoch()
+    return int(time.time() if epoch is None else epoch)
 
 
 def _source_date_epoch() -> float | None:

@@ -123,7 +123,7 @@ def test_python_dash_m_works() -> None:
 
 
 def test_shipped_notes_build(run_cli: RunCli, tmp_path: Path) -> None:
-    result = run_cli("build", str(REPO / "notes"), "-o", str(tmp_path / "dist"), cwd=REPO)
+    result = run_cli("build", str(REPO / "notes"), "-o", str(tmp_path / "dist"), "--no-lock", cwd=REPO)
     assert result.code == 0, result.err
     with collection(tmp_path / "col") as col:
         for package in sorted((tmp_path / "dist").glob("*.apkg")):

@@ -37,4 +37,5 @@ class SectionContext:
             heading_path=self.path,
             source=self.document.source,
             line=line,
+            pinned_id=self.section.pinned_id,
         )

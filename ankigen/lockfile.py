@@ -1,0 +1,185 @@
+"""`ankigen.lock`: what ankigen remembers about every note it has built, committed with the notes.
+
+One note per line, as a JSON object, sorted by GUID.  A note's GUID never changes, so its line
+never moves: two branches that touch different notes change different lines and merge cleanly.
+Git's conflict markers are tolerated (both sides are kept, the newer version of a note wins),
+so `ankigen.lock merge=union` in .gitattributes is safe too.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from ankigen.errors import InputError, OutputError
+from ankigen.model import CardKind, Diagnostic
+
+__all__ = ["LOCK_FILE", "Lock", "LockEntry", "parse_lock", "read_lock", "render_lock", "write_lock"]
+
+LOCK_FILE = "ankigen.lock"
+
+_HEADER = (
+    "# ankigen.lock: the identity of every note ankigen has built (GUID, content fingerprint,\n"
+    "# modification time, cloze numbers). Commit it with your notes; deleting it makes every note\n"
+    "# new to Anki. One note per line, sorted by GUID; on a merge conflict keep both sides' lines.\n"
+)
+_CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
+
+
+@dataclass(frozen=True)
+class LockEntry:
+    """One note as last built."""
+
+    guid: str
+    key: str  # the card's identity key when it was last built
+    kind: CardKind
+    fingerprint: str  # of the note's content as shipped; a change bumps `mtime`
+    mtime: int  # when the content last changed (seconds): Anki updates a note only if this is newer
+    title: str = ""  # the note's own heading, plain text (for similarity and for removed notes)
+    text: str = ""  # a plain-text sketch of the content (cloze: with its {{cN::...}} markers)
+    source: str = ""  # the notes file it came from
+    exam: str = ""
+    domain: str = ""
+    pin: str = ""  # the id pinned in the notes with <!-- id: ... -->
+    tags: tuple[str, ...] = ()  # as shipped, so that a removed note keeps them
+    clozes: tuple[tuple[str, int], ...] = ()  # cloze term -> its number, retired ones included
+    removed: bool = False  # gone from the notes, shipped tagged ankigen::removed
+
+    @property
+    def next_cloze(self) -> int:
+        return max((number for _, number in self.clozes), default=0) + 1
+
+
+@dataclass(frozen=True)
+class Lock:
+    entries: tuple[LockEntry, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = field(default=(), compare=False)
+
+    def by_guid(self) -> dict[str, LockEntry]:
+        return {entry.guid: entry for entry in self.entries}
+
+
+def read_lock(root: Path) -> Lock:
+    """The lock file at the project root; an empty lock when there is none."""
+    path = root / LOCK_FILE
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return Lock()
+    except OSError as exc:
+        raise InputError(LOCK_FILE, f"cannot read: {exc.strerror or exc}") from None
+    return parse_lock(text, LOCK_FILE)
+
+
+def parse_lock(text: str, display: str = LOCK_FILE) -> Lock:
+    entries: dict[str, LockEntry] = {}
+    conflicted = 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if stripped.startswith(_CONFLICT_MARKERS):
+            conflicted = conflicted or number
+            continue
+        entry = _entry(stripped, display, number)
+        known = entries.get(entry.guid)
+        if known is None or (entry.mtime, entry.fingerprint) > (known.mtime, known.fingerprint):
+            entries[entry.guid] = entry
+    diagnostics = (
+        (
+            Diagnostic(
+                display,
+                conflicted,
+                "merge conflict markers: both sides kept, the newer version of each note wins",
+            ),
+        )
+        if conflicted
+        else ()
+    )
+    return Lock(tuple(sorted(entries.values(), key=lambda e: e.guid)), diagnostics)
+
+
+def _entry(line: str, display: str, number: int) -> LockEntry:
+    try:
+        raw = json.loads(line)
+        if not isinstance(raw, dict):
+            raise ValueError("expected one JSON object per line")
+        data = cast(dict[str, Any], raw)
+        kind = data["kind"]
+        if kind not in ("qa", "cloze"):
+            raise ValueError(f"unknown kind {kind!r}")
+        clozes = cast(Mapping[str, int], data.get("clozes", {}))
+        return LockEntry(
+            guid=_str(data["guid"]),
+            key=_str(data["key"]),
+            kind=kind,
+            fingerprint=_str(data["fp"]),
+            mtime=int(data["mod"]),
+            title=_str(data.get("title", "")),
+            text=_str(data.get("text", "")),
+            source=_str(data.get("file", "")),
+            exam=_str(data.get("exam", "")),
+            domain=_str(data.get("domain", "")),
+            pin=_str(data.get("pin", "")),
+            tags=tuple(_str(tag) for tag in data.get("tags", [])),
+            clozes=tuple(sorted((_str(term), int(n)) for term, n in clozes.items())),
+            removed=bool(data.get("removed", False)),
+        )
+    except (ValueError, KeyError, TypeError) as exc:
+        what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
+        raise InputError(
+            display, f"unreadable lock entry ({what}); fix or remove this line", number
+        ) from None
+
+
+def _str(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a string, got {value!r}")
+    return value
+
+
+def render_lock(entries: Iterable[LockEntry]) -> str:
+    lines = [_HEADER.rstrip("\n")]
+    for entry in sorted(entries, key=lambda e: e.guid):
+        data: dict[str, object] = {
+            "guid": entry.guid,
+            "key": entry.key,
+            "kind": entry.kind,
+            "fp": entry.fingerprint,
+            "mod": entry.mtime,
+        }
+        if entry.removed:
+            data["removed"] = True
+        if entry.pin:
+            data["pin"] = entry.pin
+        if entry.clozes:
+            data["clozes"] = dict(entry.clozes)
+        if entry.tags:
+            data["tags"] = list(entry.tags)
+        data.update(
+            file=entry.source, exam=entry.exam, domain=entry.domain, title=entry.title, text=entry.text
+        )
+        lines.append(json.dumps(data, ensure_ascii=False, separators=(", ", ": ")))
+    return "\n".join(lines) + "\n"
+
+
+def write_lock(root: Path, entries: Iterable[LockEntry]) -> Path:
+    """Write the lock file atomically (a temporary file beside it, then a rename)."""
+    path = root / LOCK_FILE
+    text = render_lock(entries)
+    partial = ""
+    try:
+        handle, partial = tempfile.mkstemp(prefix=".ankigen-lock-", dir=root)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(partial, path)
+    except OSError as exc:
+        if partial:
+            Path(partial).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return path
