@@ -2,35 +2,67 @@
 
 Every rule has one signature, `rule(ctx) -> Iterable[Card]`, and sees one section at a time
 with its heading path.  Rules are switched on and off by name in the config's `[rules]`.
+
+How the rules share the notes: `term` and `question` ask single lines; `cloze` leaves those
+lines to them; `topic` asks each section's body as a whole (or in pieces when long), so that
+nothing in the notes goes unasked even where no finer rule applies.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import re
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 
 from ankigen.config import Config
-from ankigen.extract import cloze, topic
-from ankigen.extract.context import SectionContext
-from ankigen.model import Card, Document, Section
+from ankigen.extract import cloze, question, term, topic
+from ankigen.extract.context import SectionContext, normal_title
+from ankigen.extract.split import ANSWER_LIMIT, is_link_only
+from ankigen.extract.wording import is_toc_title
+from ankigen.model import Card, Document, Section, SilentSection
 from ankigen.render import Renderer
 
-__all__ = ["RULES", "Rule", "SectionContext", "extract"]
+__all__ = ["RULES", "Extraction", "Rule", "SectionContext", "distinct_cards", "extract", "extract_report"]
 
 Rule = Callable[[SectionContext], Iterable[Card]]
 
 RULES: tuple[tuple[str, Rule], ...] = (
+    ("question", question.rule),
+    ("term", term.rule),
     ("topic", topic.rule),
     ("cloze", cloze.rule),
 )
 
 
+@dataclass(frozen=True)
+class Extraction:
+    cards: tuple[Card, ...]
+    silent: tuple[SilentSection, ...]  # sections that made no card, with the reason
+
+
 def extract(document: Document, renderer: Renderer, config: Config) -> list[Card]:
+    return list(extract_report(document, renderer, config).cards)
+
+
+def extract_report(document: Document, renderer: Renderer, config: Config) -> Extraction:
     enabled = [fn for name, fn in RULES if config.rule_enabled(name)]
     cards: list[Card] = []
-    for ctx in _walk(document, document.sections, (), renderer, config):
-        for rule in enabled:
-            cards.extend(rule(ctx))
-    return cards
+    silent: list[SilentSection] = []
+    contexts = list(_walk(document, document.sections, (), renderer, config))
+    headings = frozenset(normal_title(ctx.path[-1]) for ctx in contexts if ctx.section.title)
+    for ctx in (dataclasses.replace(c, headings=headings) for c in contexts):
+        toc = bool(ctx.section.title) and is_toc_title(ctx.title)
+        made = [] if toc else [card for rule in enabled for card in rule(ctx)]
+        if not made:
+            silent.append(
+                SilentSection(
+                    ctx.context or "(before the first heading)", ctx.section.line, _why(ctx, enabled)
+                )
+            )
+        cards.extend(made)
+    answerable = [card for card in cards if card.kind == "cloze" or _shown(card.back)]
+    return Extraction(tuple(distinct_cards(answerable)), tuple(silent))
 
 
 def _walk(
@@ -41,7 +73,64 @@ def _walk(
     config: Config,
 ) -> Iterator[SectionContext]:
     for section in sections:
-        title = renderer.plain(section.title) if section.title else ""
+        # a heading that shows no text (`# <br>`) still names its section, as written
+        title = (renderer.plain(section.title) or section.title.strip()) if section.title else ""
         path = (*parents, title) if title else parents
         yield SectionContext(document, section, path, renderer, config)
         yield from _walk(document, section.children, path, renderer, config)
+
+
+def _why(ctx: SectionContext, enabled: list[Rule]) -> str:
+    section = ctx.section
+    if not enabled:
+        return "every card rule is switched off"
+    if not section.blocks:
+        return (
+            "heading only (its subsections have the cards)" if section.children else "heading only, no body"
+        )
+    if (section.title and is_toc_title(ctx.title)) or all(ctx.is_contents(b) for b in section.blocks):
+        return "table of contents"
+    if not section.title:
+        return "text before the first heading (no topic to ask about)"
+    if all(
+        (b.kind == "paragraph" and is_link_only(b.text))
+        or (b.kind == "list" and all(is_link_only(i.text) for i in b.items))
+        for b in section.blocks
+    ):
+        images = all(b.kind == "paragraph" and "![" in b.text for b in section.blocks)
+        return "only images, none of them found" if images else "only links, images or separators"
+    return "no rule that is switched on applies"
+
+
+def distinct_cards(cards: Iterable[Card]) -> list[Card]:
+    """No two cards with one key in one deck: exact repeats are dropped, two answers to one
+    question (a heading written twice, in one file or two; `22 = SSH` and `22 = SFTP`) become one
+    card while it stays short, and the rest are numbered.  Run it again once cards have decks."""
+    by_key: dict[tuple[str, str, str], Card] = {}
+    for card in cards:
+        place = (card.exam, card.domain)
+        kept = by_key.get((*place, card.key))
+        if kept is None:
+            by_key[(*place, card.key)] = card
+        elif (kept.front, kept.back) == (card.front, card.back):
+            continue
+        elif kept.kind == card.kind == "qa" and _shown(kept.back + card.back) <= ANSWER_LIMIT:
+            media = tuple({ref.stored_name: ref for ref in (*kept.media, *card.media)}.values())
+            merged = dataclasses.replace(kept, back=kept.back + "<hr>" + card.back, media=media)
+            by_key[(*place, card.key)] = merged
+        else:
+            number = 2
+            while (*place, f"{card.key} ({number})") in by_key:
+                number += 1
+            key = f"{card.key} ({number})"
+            front = card.front if card.kind == "cloze" else f"{card.front} ({number})"
+            by_key[(*place, key)] = dataclasses.replace(card, key=key, front=front)
+    return list(by_key.values())
+
+
+def _shown(fragment: str) -> int:
+    """How much text a field shows; a picture counts, a missing picture's placeholder does not."""
+    if "<img" in fragment:
+        return len(fragment)
+    text = re.sub(r"\[image:[^\]]*\]", " ", re.sub(r"<[^>]+>", " ", fragment))
+    return len(" ".join(text.split()))
