@@ -66,7 +66,7 @@ _NOT_TERMS = frozenset(
     ]
 )
 _BAD_TERM = re.compile(
-    r"=>|->|<-|[\[\]*`{}]|https?:|[.!?;]\s|[.!;]$|\b(is|are|was|were|has|have|can|will|should|must|does|made|than)\b",
+    r"=>|->|<|[\[\]*`{}]|https?:|[.!?;]\s|[.!;]$|\b(is|are|was|were|has|have|can|will|should|must|does|made|than)\b",
     re.I,
 )
 
