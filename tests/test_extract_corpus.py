@@ -14,6 +14,7 @@ import pytest
 from ankigen.config import Config
 from ankigen.model import Section
 from ankigen.pipeline import check
+from ankigen.services import shipped_catalogue
 from tests.conftest import RunCli
 
 NO_CARDS_EXPECTED = (
@@ -78,3 +79,17 @@ def _sections(sections: tuple[Section, ...]) -> list[Section]:
         out.append(section)
         out.extend(_sections(section.children))
     return out
+
+
+def test_every_service_with_a_heading_is_asked_about(corpus: Path) -> None:
+    catalogue = shipped_catalogue()
+    result = check([corpus], Config(root=corpus))
+    asked = {s.id for card in result.cards for s in catalogue.services_in(f"{card.context}\n{card.front}")}
+    headed = {
+        service.id: f"{report.document.source.display}:{section.line}"
+        for report in result.files
+        for section in _sections(report.document.sections)
+        for service in catalogue.services_in(section.title)
+    }
+    assert len(headed) > 30
+    assert {sid: where for sid, where in headed.items() if sid not in asked} == {}
