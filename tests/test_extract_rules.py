@@ -185,6 +185,8 @@ _FRAGMENTS = st.sampled_from(
         "```",
         "$", "$$", "<br>", "<bucket-name>", "Q: ", "A: ", "Term: ", " - ", " = ", "?", "{{c1::", "}}",
         "[a](b)", "![i](x.png)", "| a | b |", "> ", ":", "\n", "\n\n", "word ", "Amazon S3 ", "※",
+        "\t.. ", ":> ", "___\n", "....\n", "&nbsp;** ", "<u>", "</u>", "<!-- id: x -->",
+        "Different kinds exist",
     ]
 )  # fmt: skip
 
