@@ -107,15 +107,26 @@ class SectionContext:
     def plain(self, markdown: str) -> str:
         return self.renderer.plain(markdown)
 
-    def card(self, kind: CardKind, rule: str, key: str, front: str, back: str, line: int) -> Card:
-        """A card from this section; `key` says what it asks, unique within the section and rule."""
+    def card(
+        self,
+        kind: CardKind,
+        rule: str,
+        key: str,
+        front: str,
+        back: str,
+        line: int,
+        context: str | None = None,
+    ) -> Card:
+        """A card from this section; `key` says what it asks, unique within `context` (the heading
+        path shown above the front, this section's own by default) and the rule."""
+        shown = self.context if context is None else context
         return Card(
             kind=kind,
             rule=rule,
-            key=f"{rule}|{self.context}|{' '.join(key.lower().split())}",
+            key=f"{rule}|{shown}|{' '.join(key.lower().split())}",
             front=front,
             back=back,
-            context=self.context,
+            context=shown,
             heading_path=self.path,
             source=self.document.source,
             line=line,

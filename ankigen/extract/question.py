@@ -65,4 +65,4 @@ def _heading_question(ctx: SectionContext) -> Iterator[Card]:
     parent = clean_title(ctx.path[-2]) if len(ctx.path) > 1 else ""
     question = qualify(as_question(ctx.title), parent)
     if blocks:
-        yield from body_cards(ctx, "question", blocks, html.escape(question))
+        yield from body_cards(ctx, "question", blocks, html.escape(question), asks=question)

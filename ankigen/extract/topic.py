@@ -64,8 +64,15 @@ def _lines(block: Block) -> range:
     return range(block.line, block.line + block.text.count("\n") + 1)
 
 
-def body_cards(ctx: SectionContext, rule_name: str, blocks: tuple[Block, ...], first: str) -> Iterator[Card]:
-    """Cards for a body: one when it fits, else one per piece; `first` is the whole body's front."""
+def body_cards(
+    ctx: SectionContext, rule_name: str, blocks: tuple[Block, ...], first: str, asks: str = ""
+) -> Iterator[Card]:
+    """Cards for a body: one when it fits, else one per piece; `first` is the whole body's front.
+
+    With `asks` (a question heading, in words), the cards show the path above the heading as
+    context, since the front already is the heading, and their keys start with the question.
+    """
+    context = PATH_SEPARATOR.join(ctx.path[:-1]) if asks else None
     chunks = split_body(blocks, ctx.plain)
     seen: Counter[str] = Counter()
     defined = {hit.line.line for hit in find_terms(ctx)} if ctx.config.rule_enabled("term") else set()
@@ -79,7 +86,10 @@ def body_cards(ctx: SectionContext, rule_name: str, blocks: tuple[Block, ...], f
         elif seen[key] > 1:
             front, key = f"{front} ({seen[key]})", f"{key} ({seen[key]})"
         back = ctx.renderer.blocks(chunk.blocks)
-        yield ctx.card("qa", rule_name, key, front, back, ctx.section.line if index == 0 else chunk.line)
+        if asks:
+            key = f"{asks}{PATH_SEPARATOR}{key}" if key else asks
+        line = ctx.section.line if index == 0 else chunk.line
+        yield ctx.card("qa", rule_name, key, front, back, line, context)
 
 
 def _front(ctx: SectionContext, chunk: Chunk, first: str) -> tuple[str, str]:
