@@ -8,7 +8,7 @@ math is left in MathJax delimiters for Anki to typeset.
 from __future__ import annotations
 
 import html
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import nh3
@@ -80,11 +80,12 @@ class Renderer:
         children = prepare(tokens[0].children or []) if tokens else []
         return str(self._md.renderer.render(children, self._md.options, env))
 
-    def cloze(self, source: str, first: int = 1, keep: Collection[str] = ()) -> tuple[str, int]:
-        """Render with each bold term turned into its own cloze, numbered from `first`; the terms
-        in `keep` stay bold instead.  Returns the HTML and how many clozes it holds.
+    def cloze(self, source: str, first: int = 1) -> tuple[str, int]:
+        """Render with each bold or highlighted term turned into its own cloze, numbered from `first`.
+
+        Returns the HTML and how many clozes it holds.
         """
-        env: dict[str, Any] = {"cloze_next": first, "media": self._media, "cloze_keep": frozenset(keep)}
+        env: dict[str, Any] = {"cloze_next": first, "media": self._media}
         rendered = sanitize(self._render_inline(source, env).strip())
         return rendered, env["cloze_next"] - first
 

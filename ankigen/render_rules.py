@@ -141,9 +141,6 @@ def _cloze_open(kind: str) -> Any:
             return f"<{kind}>"
         if env.get("cloze_open"):
             return ""
-        if _term_at(tokens, idx, kind) in env.get("cloze_keep", ()):
-            env["cloze_kept"] = True  # a term the card already shows is not worth hiding
-            return f"<{kind}>"
         env["cloze_open"] = True
         return f"{{{{c{env['cloze_next']}::"
 
@@ -154,9 +151,6 @@ def _cloze_close(kind: str) -> Any:
     def render(tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
         if "cloze_next" not in env:
             return f"</{kind}>"
-        if env.get("cloze_kept") and not env.get("cloze_open"):
-            env["cloze_kept"] = False
-            return f"</{kind}>"
         if tokens[idx].level > 0 or not env.get("cloze_open"):
             return ""
         env["cloze_open"] = False
@@ -164,17 +158,6 @@ def _cloze_close(kind: str) -> Any:
         return "}}"
 
     return render
-
-
-def _term_at(tokens: Sequence[Token], idx: int, kind: str) -> str:
-    """The text between the opening token at `idx` and its close."""
-    parts = []
-    for token in tokens[idx + 1 :]:
-        if token.type == f"{kind}_close" and token.level == tokens[idx].level:
-            break
-        if token.type in ("text", "code_inline"):
-            parts.append(token.content)
-    return "".join(parts).strip()
 
 
 RULES: dict[str, Any] = {

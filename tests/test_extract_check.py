@@ -28,7 +28,7 @@ def test_check_lists_cards_per_rule_and_silent_sections(project: Path, run_cli: 
     assert "  line 8: no cards from Networking › Links: only links, images or separators" in lines
 
 
-def test_one_heading_in_two_files_is_one_card(project: Path, run_cli: RunCli, tmp_path: Path) -> None:
+def test_one_heading_in_two_files_is_told_apart(project: Path, run_cli: RunCli, tmp_path: Path) -> None:
     write(project, "a.md", "# Storage\n## Amazon S3\n\nObject storage in buckets.\n")
     write(project, "b.md", "# Storage\n## Amazon S3\n\nBuckets live in one Region.\n")
     result = run_cli("build", "-o", "out", cwd=project)
@@ -39,5 +39,8 @@ def test_one_heading_in_two_files_is_one_card(project: Path, run_cli: RunCli, tm
         notes = notes_of(col)
     fronts = Counter((n.decks[0], n.fields["Context"], n.fields["Front"]) for n in notes)
     assert max(fronts.values()) == 1
-    (s3,) = [n for n in notes if n.fields["Context"] == "Storage › Amazon S3"]
-    assert "Object storage" in s3.fields["Back"] and "one Region" in s3.fields["Back"]
+    s3 = sorted(n.fields["Front"] for n in notes if n.fields["Context"] == "Storage › Amazon S3")
+    assert s3 == [
+        "Explain <b>Storage › Amazon S3</b> \u2014 Buckets live in one Region.",
+        "Explain <b>Storage › Amazon S3</b> \u2014 Object storage in buckets.",
+    ]

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ankigen.config import Config
-from ankigen.extract import RULES, extract_report
+from ankigen.extract import RULES, distinct_cards, extract_report
 from ankigen.extract.split import ANSWER_LIMIT
 from ankigen.model import Card, SourceFile
 from ankigen.parse import parse_text
@@ -170,13 +169,23 @@ def test_no_cards_from_contents_links_or_separators_and_check_says_why() -> None
     ]
 
 
-def test_no_duplicate_fronts_in_a_file() -> None:
+def test_a_heading_written_twice_is_told_apart_by_its_answer() -> None:
     text = "# EC2\n## Dedicated Hosts\n\n- a whole server\n\n## Dedicated Hosts\n\n- licences per socket\n"
-    found = cards(text)
-    counts = Counter((c.context, c.front) for c in found if c.kind == "qa")
-    assert max(counts.values()) == 1
-    (topic,) = by_rule(found, "topic")
-    assert "a whole server" in topic.back and "licences per socket" in topic.back
+    found = by_rule(cards(text), "topic")
+    assert len({c.key for c in found}) == 1  # one question: the identity stage tells the notes apart
+    fronts = [c.front for c in distinct_cards(found)]
+    assert fronts == [
+        "Explain <b>EC2 › Dedicated Hosts</b> \u2014 a whole server",
+        "Explain <b>EC2 › Dedicated Hosts</b> \u2014 licences per socket",
+    ]
+
+
+def test_clozes_on_the_same_terms_get_keys_of_their_own() -> None:
+    found = by_rule(
+        cards("# S3\n\nIt offers **11 nines** of durability.\n\nYes, **11 nines** of durability, again.\n"),
+        "cloze",
+    )
+    assert [c.key for c in found] == ["cloze|S3|11 nines", "cloze|S3|11 nines (2)"]
 
 
 _FRAGMENTS = st.sampled_from(
@@ -228,13 +237,6 @@ def test_underlined_terms_are_clozed() -> None:
 def test_question_heading_written_with_a_label() -> None:
     (card,) = by_rule(cards("# Quiz\n## Q: which class is cheapest?\n\nDeep Archive.\n"), "question")
     assert card.front == "Which class is cheapest?"
-
-
-def test_a_cloze_never_hides_what_the_heading_shows() -> None:
-    found = by_rule(
-        cards("# Amazon S3\n\n**S3** keeps **eleven nines** of durability.\n\n**S3** is regional.\n"), "cloze"
-    )
-    assert [c.front for c in found] == ["<strong>S3</strong> keeps {{c1::eleven nines}} of durability."]
 
 
 def test_a_long_parent_bullet_is_shortened_on_the_front() -> None:

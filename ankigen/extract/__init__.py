@@ -11,6 +11,7 @@ nothing in the notes goes unasked even where no finer rule applies.
 from __future__ import annotations
 
 import dataclasses
+import html
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from ankigen.config import Config
 from ankigen.extract import cloze, question, term, topic
 from ankigen.extract.context import SectionContext, normal_title
 from ankigen.extract.split import ANSWER_LIMIT, is_link_only
-from ankigen.extract.wording import is_toc_title
+from ankigen.extract.wording import is_toc_title, shorten
 from ankigen.model import Card, Document, Section, SilentSection
 from ankigen.render import Renderer
 
@@ -62,7 +63,7 @@ def extract_report(document: Document, renderer: Renderer, config: Config) -> Ex
             )
         cards.extend(made)
     answerable = [card for card in cards if card.kind == "cloze" or _shown(card.back)]
-    return Extraction(tuple(distinct_cards(answerable)), tuple(silent))
+    return Extraction(tuple(distinct_cards(answerable, tell_apart=False)), tuple(silent))
 
 
 def _walk(
@@ -102,30 +103,53 @@ def _why(ctx: SectionContext, enabled: list[Rule]) -> str:
     return "no rule that is switched on applies"
 
 
-def distinct_cards(cards: Iterable[Card]) -> list[Card]:
-    """No two cards with one key in one deck: exact repeats are dropped, two answers to one
-    question (a heading written twice, in one file or two; `22 = SSH` and `22 = SFTP`) become one
-    card while it stays short, and the rest are numbered.  Run it again once cards have decks."""
-    by_key: dict[tuple[str, str, str], Card] = {}
+def distinct_cards(cards: Iterable[Card], tell_apart: bool = True) -> list[Card]:
+    """No question asked twice in one deck.
+
+    Exact repeats are dropped.  A term defined twice (`22 = SSH`, `22 = SFTP`) is one question with
+    two answers: one card, while it stays short.  Clozes hiding the same terms in different
+    sentences get keys of their own.  Any other question asked twice (a heading written twice, in
+    one file or two) stays two cards that share their key, which the identity stage tells apart;
+    with `tell_apart`, each front also shows how its answer opens, so that the learner can too.
+    """
+    out: list[Card] = []
+    by_key: dict[tuple[str, str, str], int] = {}  # (exam, domain, key) -> first card in `out`
+    shared: dict[tuple[str, str, str], list[int]] = {}
     for card in cards:
-        place = (card.exam, card.domain)
-        kept = by_key.get((*place, card.key))
-        if kept is None:
-            by_key[(*place, card.key)] = card
-        elif (kept.front, kept.back) == (card.front, card.back):
+        place = (card.exam, card.domain, card.key)
+        index = by_key.get(place)
+        if index is None:
+            by_key[place] = len(out)
+            out.append(card)
             continue
-        elif kept.kind == card.kind == "qa" and _shown(kept.back + card.back) <= ANSWER_LIMIT:
+        kept = out[index]
+        if (kept.front, kept.back) == (card.front, card.back):
+            continue
+        if card.rule == kept.rule == "term" and _shown(kept.back + card.back) <= ANSWER_LIMIT:
             media = tuple({ref.stored_name: ref for ref in (*kept.media, *card.media)}.values())
-            merged = dataclasses.replace(kept, back=kept.back + "<hr>" + card.back, media=media)
-            by_key[(*place, card.key)] = merged
-        else:
+            out[index] = dataclasses.replace(kept, back=kept.back + "<hr>" + card.back, media=media)
+            continue
+        if card.kind == "cloze":
             number = 2
-            while (*place, f"{card.key} ({number})") in by_key:
+            while (*place[:2], f"{card.key} ({number})") in by_key:
                 number += 1
-            key = f"{card.key} ({number})"
-            front = card.front if card.kind == "cloze" else f"{card.front} ({number})"
-            by_key[(*place, key)] = dataclasses.replace(card, key=key, front=front)
-    return list(by_key.values())
+            card = dataclasses.replace(card, key=f"{card.key} ({number})")
+            by_key[(*place[:2], card.key)] = len(out)
+        else:
+            shared.setdefault(place, [index]).append(len(out))
+        out.append(card)
+    if tell_apart:
+        for indexes in shared.values():
+            for index in indexes:
+                lead = shorten(_text(out[index].back), 40)
+                out[index] = dataclasses.replace(
+                    out[index], front=f"{out[index].front} \u2014 {html.escape(lead)}"
+                )
+    return out
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
 
 
 def _shown(fragment: str) -> int:

@@ -53,11 +53,7 @@ def _cloze(ctx: SectionContext, sentence: str, line: int) -> Card | None:
     if _EXPLICIT.search(sentence):
         text = ctx.renderer.inline(sentence)
         return ctx.card("cloze", "cloze", ctx.plain(sentence), text, "", line)
-    shown = ctx.context.lower()
-    found = ctx.renderer.bold_terms(sentence)
-    # a term the heading path above the sentence already names would be given away: keep it bold
-    keep = {t for t in found if re.search(rf"(?<!\w){re.escape(t.lower())}(?!\w)", shown)}
-    terms = [t for t in found if t not in keep]
+    terms = ctx.renderer.bold_terms(sentence)
     if not terms:
         return None
     visible = ctx.plain(sentence)
@@ -67,7 +63,7 @@ def _cloze(ctx: SectionContext, sentence: str, line: int) -> Card | None:
     wide = sum(1 for ch in letters if ord(ch) >= 0x2E80)  # a CJK character says as much as a word
     if len(letters) + 2 * wide < _MIN_CUE:
         return None  # a bold label alone: nothing around it to recall it from
-    text, count = ctx.renderer.cloze(sentence, keep=keep)
+    text, count = ctx.renderer.cloze(sentence)
     if not count:
         return None
     return ctx.card("cloze", "cloze", " | ".join(terms), text, "", line)
