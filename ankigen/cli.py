@@ -250,7 +250,14 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
 def _print_check(result: CheckResult) -> None:
     for report in result.files:
         qa = sum(card.kind == "qa" for card in report.cards)
-        click.echo(f"{report.document.source.display}: {qa} Q/A, {len(report.cards) - qa} cloze")
+        rules = Counter(card.rule for card in report.cards)
+        by_rule = ", ".join(f"{name} {count}" for name, count in sorted(rules.items()))
+        click.echo(
+            f"{report.document.source.display}: {qa} Q/A, {len(report.cards) - qa} cloze"
+            + (f" ({by_rule})" if by_rule else "")
+        )
+        for silent in report.silent:
+            click.echo(f"  line {silent.line}: no cards from {silent.context}: {silent.reason}")
     _print_placement(result.cards)
 
 

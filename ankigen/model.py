@@ -177,3 +177,12 @@ class BuildResult:
     removed: tuple[Card, ...] = ()  # notes gone from the sources, shipped tagged ankigen::removed
     lock_changed: bool = False  # the build wrote (or, with --locked, refused to write) ankigen.lock
     counts: Mapping[str, int] = field(default_factory=dict)  # notes "new", "changed", "removed" vs the lock
+
+
+@dataclass(frozen=True)
+class SilentSection:
+    """A section of the notes that made no card, and why: what `ankigen check` lists."""
+
+    context: str  # the heading path, joined with " › "
+    line: int
+    reason: str

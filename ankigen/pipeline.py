@@ -14,11 +14,11 @@ from ankigen.classify import classify_cards, deck_name, package_name
 from ankigen.config import Config
 from ankigen.discover import discover
 from ankigen.errors import LockError
-from ankigen.extract import extract
+from ankigen.extract import distinct_cards, extract_report
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.lockfile import LOCK_FILE, Lock, read_lock, write_lock
 from ankigen.media import MediaOptions, attach_media, audit_media, new_fetcher, resolve_media
-from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, Document, MediaReport
+from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, Document, MediaReport, SilentSection
 from ankigen.package import DeckSpec, write_package
 from ankigen.parse import parse_file
 from ankigen.parse.markdown import new_markdown
@@ -42,6 +42,7 @@ class FileReport:
     document: Document
     cards: tuple[Card, ...]
     diagnostics: tuple[Diagnostic, ...]
+    silent: tuple[SilentSection, ...] = ()  # the sections that made no card, and why
 
 
 @dataclass(frozen=True)
@@ -67,15 +68,17 @@ def check(
     for source in discover(paths, config.root):
         document = parse_file(source)
         media = resolve_media(document, fetcher)
-        cards = extract(document, renderer.for_media(media.refs), config)
-        cards = [attach_media(card, media.refs) for card in cards]
+        extraction = extract_report(document, renderer.for_media(media.refs), config)
+        cards = [attach_media(card, media.refs) for card in extraction.cards]
         media_files.append((media, cards))
-        reports.append(FileReport(document, tuple(cards), (*document.diagnostics, *media.diagnostics)))
+        notes = (*document.diagnostics, *media.diagnostics)
+        reports.append(FileReport(document, tuple(cards), notes, extraction.silent))
     placed = classify_cards(
         [card for report in reports for card in report.cards], config, [report.document for report in reports]
     )
     lock = read_lock(config.root) if use_lock else Lock()
-    identity = assign_identity(placed.cards, lock, _now(), config.root)
+    # one question asked in two files of one deck is one card
+    identity = assign_identity(distinct_cards(placed.cards), lock, _now(), config.root)
     diagnostics = [d for report in reports for d in report.diagnostics] + [
         *placed.diagnostics,
         *identity.diagnostics,

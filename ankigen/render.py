@@ -22,6 +22,8 @@ from pygments.util import ClassNotFound
 from ankigen.media.html import image_html, rewrite_images
 from ankigen.model import Block, ListItem, MediaRef
 from ankigen.parse.markdown import new_markdown
+from ankigen.render_rules import PASS_THROUGH_TAGS, escape_unknown_tags, prepare, pseudo_bullet, strip_break
+from ankigen.render_rules import RULES as _CARD_RULES
 
 __all__ = ["Renderer"]
 
@@ -60,7 +62,9 @@ class Renderer:
     def __init__(self, md: MarkdownIt | None = None, media: Mapping[str, MediaRef] | None = None) -> None:
         self._md = md or new_markdown()
         self._media: Mapping[str, MediaRef] = media or {}
+        self._plain: dict[str, str] = {}
         renderer_rules: dict[str, Any] = self._md.renderer.rules  # type: ignore[attr-defined]
+        renderer_rules.update(_CARD_RULES)
         renderer_rules.update(_RULES)
 
     def for_media(self, media: Mapping[str, MediaRef]) -> Renderer:
@@ -69,32 +73,42 @@ class Renderer:
 
     # -- inline ------------------------------------------------------------------------------
     def inline(self, source: str) -> str:
-        return sanitize(self._md.renderInline(source, {"media": self._media}).strip())
+        return sanitize(self._render_inline(source, {"media": self._media}).strip())
+
+    def _render_inline(self, source: str, env: dict[str, Any]) -> str:
+        tokens = self._md.parseInline(source, env)
+        children = prepare(tokens[0].children or []) if tokens else []
+        return str(self._md.renderer.render(children, self._md.options, env))
 
     def cloze(self, source: str, first: int = 1) -> tuple[str, int]:
-        """Render with each bold term turned into its own cloze, numbered from `first`.
+        """Render with each bold or highlighted term turned into its own cloze, numbered from `first`.
 
         Returns the HTML and how many clozes it holds.
         """
         env: dict[str, Any] = {"cloze_next": first, "media": self._media}
-        rendered = sanitize(self._md.renderInline(source, env).strip())
+        rendered = sanitize(self._render_inline(source, env).strip())
         return rendered, env["cloze_next"] - first
 
     def plain(self, source: str) -> str:
         """The text a reader sees, without any markup."""
-        tokens = self._md.parseInline(source, {})
-        return " ".join(_text_of(tokens[0].children or []).split()) if tokens else ""
+        known = self._plain.get(source)
+        if known is None:
+            tokens = self._md.parseInline(source, {})
+            known = " ".join(_text_of(tokens[0].children or []).split()) if tokens else ""
+            self._plain[source] = known  # the card rules ask for the same lines many times
+        return known
 
     def bold_terms(self, source: str) -> list[str]:
+        """The bold or highlighted terms of `source`, in order: what a cloze would hide."""
         tokens = self._md.parseInline(source, {})
-        children = tokens[0].children or [] if tokens else []
+        children = prepare(tokens[0].children or []) if tokens else []
         terms: list[str] = []
         current: list[str] = []
         depth = 0
         for token in children:
-            if token.type == "strong_open":
+            if token.type in ("strong_open", "mark_open", "u_open"):
                 depth += 1
-            elif token.type == "strong_close":
+            elif token.type in ("strong_close", "mark_close", "u_close"):
                 depth -= 1
                 if depth == 0:
                     terms.append("".join(current).strip())
@@ -109,7 +123,7 @@ class Renderer:
 
     def block(self, block: Block) -> str:
         if block.kind == "paragraph":
-            return f"<p>{self.inline(block.text)}</p>"
+            return self.paragraph(block.text)
         if block.kind == "list":
             return self.items(block.items, ordered=block.info == "ordered")
         if block.kind == "code":
@@ -118,11 +132,40 @@ class Renderer:
             return f"<p>\\[{html.escape(block.text)}\\]</p>"
         if block.kind == "quote":
             return f"<blockquote>{self.blocks(block.children)}</blockquote>"
-        return sanitize(rewrite_images(block.text, self._media))  # tables and raw HTML
+        if block.kind == "html":
+            return sanitize(rewrite_images(escape_unknown_tags(block.text), self._media))
+        return sanitize(rewrite_images(block.text, self._media))  # tables
+
+    def paragraph(self, text: str) -> str:
+        """A paragraph; bullets typed into it (`&nbsp;** item<br>`) are shown as the list they are."""
+        lines = text.split("\n")
+        if not any(pseudo_bullet(line) is not None for line in lines):
+            return f"<p>{self.inline(strip_break(text))}</p>"
+        out: list[str] = []
+        prose: list[str] = []
+        bullets: list[str] = []
+        for line in [*lines, ""]:
+            item = pseudo_bullet(line) if line else None
+            if item is not None:
+                if prose:
+                    out.append(f"<p>{self.inline(strip_break(chr(10).join(prose)))}</p>")
+                    prose = []
+                bullets.append(f"<li>{self.inline(item)}</li>")
+                continue
+            if bullets:
+                out.append(f"<ul>{''.join(bullets)}</ul>")
+                bullets = []
+            if line.strip():
+                prose.append(line)
+        if prose:
+            out.append(f"<p>{self.inline(strip_break(chr(10).join(prose)))}</p>")
+        return "".join(out)
 
     def items(self, items: Sequence[ListItem], ordered: bool = False) -> str:
         tag = "ol" if ordered else "ul"
-        inner = "".join(f"<li>{self.inline(item.text)}{self.blocks(item.children)}</li>" for item in items)
+        inner = "".join(
+            f"<li>{self.inline(strip_break(item.text))}{self.blocks(item.children)}</li>" for item in items
+        )
         return f"<{tag}>{inner}</{tag}>"
 
     def code(self, text: str, language: str) -> str:
@@ -142,44 +185,28 @@ def _image(tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
 
 
 def _html_inline(tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    """Raw inline HTML; an <img> in it is pointed at its stored file like a Markdown image."""
-    return rewrite_images(tokens[idx].content, env.get("media", {}))
+    """Raw inline HTML; an <img> in it is pointed at its stored file like a Markdown image, and a
+    `<placeholder>` that is no HTML tag is shown as written."""
+    return rewrite_images(escape_unknown_tags(tokens[idx].content), env.get("media", {}))
 
 
-def _strong_open(tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    if "cloze_next" not in env:
-        return "<strong>"
-    if env.get("cloze_open"):
-        return ""
-    env["cloze_open"] = True
-    return f"{{{{c{env['cloze_next']}::"
-
-
-def _strong_close(tokens: Sequence[Token], idx: int, options: Any, env: Any) -> str:
-    if "cloze_next" not in env:
-        return "</strong>"
-    if tokens[idx].level > 0 or not env.get("cloze_open"):
-        return ""
-    env["cloze_open"] = False
-    env["cloze_next"] += 1
-    return "}}"
-
-
-_RULES = {
-    "image": _image,
-    "html_inline": _html_inline,
-    "strong_open": _strong_open,
-    "strong_close": _strong_close,
-}
+_RULES = {"image": _image, "html_inline": _html_inline}
 
 
 def _text_of(tokens: Sequence[Token]) -> str:
     parts = []
     for token in tokens:
-        if token.type in ("text", "code_inline", "html_inline"):
-            parts.append(token.content if token.type != "html_inline" else " ")
+        if token.type in ("text", "code_inline", "math_inline", "math_inline_double"):
+            parts.append(token.content)
+        elif token.type == "html_inline":
+            shown = _tag_name(token.content) not in PASS_THROUGH_TAGS and not token.content.startswith("<!--")
+            parts.append(token.content if shown else " ")
         elif token.type in ("softbreak", "hardbreak"):
             parts.append(" ")
         elif token.children:
             parts.append(_text_of(token.children))
     return "".join(parts)
+
+
+def _tag_name(tag: str) -> str:
+    return tag.strip("</>").split()[0].lower() if tag.strip("</>").split() else ""
