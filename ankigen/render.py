@@ -23,7 +23,7 @@ from ankigen.model import Block, ListItem, MediaRef
 from ankigen.parse.markdown import new_markdown
 from ankigen.render_rules import PASS_THROUGH_TAGS, escape_unknown_tags, prepare, pseudo_bullet, strip_break
 from ankigen.render_rules import RULES as _CARD_RULES
-from ankigen.sanitize import cloze_numbers, finish_cloze, mark_clozes, sanitize
+from ankigen.sanitize import clean_html, cloze_numbers, finish_cloze, mark_clozes, sanitize
 
 __all__ = ["Renderer", "sanitize"]
 
@@ -47,7 +47,8 @@ class Renderer:
 
     # -- inline ------------------------------------------------------------------------------
     def inline(self, source: str) -> str:
-        return sanitize(self._render_inline(source, {"media": self._media}).strip())
+        # Braces stay as written until the card is packaged: see ankigen.sanitize.clean_html.
+        return clean_html(self._render_inline(source, {"media": self._media}).strip())
 
     def _render_inline(self, source: str, env: dict[str, Any]) -> str:
         tokens = self._md.parseInline(source, env)
@@ -106,12 +107,12 @@ class Renderer:
         if block.kind == "code":
             return self.code(block.text, block.info)
         if block.kind == "math":
-            return sanitize(f"<p>\\[{html.escape(block.text)}\\]</p>")
+            return clean_html(f"<p>\\[{html.escape(block.text)}\\]</p>")
         if block.kind == "quote":
             return f"<blockquote>{self.blocks(block.children)}</blockquote>"
         if block.kind == "html":
-            return sanitize(rewrite_images(escape_unknown_tags(block.text), self._media))
-        return sanitize(rewrite_images(block.text, self._media))  # tables
+            return clean_html(rewrite_images(escape_unknown_tags(block.text), self._media))
+        return clean_html(rewrite_images(block.text, self._media))  # tables
 
     def paragraph(self, text: str) -> str:
         """A paragraph; bullets typed into it (`&nbsp;** item<br>`) are shown as the list they are."""
@@ -150,7 +151,7 @@ class Renderer:
             lexer = get_lexer_by_name(language.split()[0]) if language else TextLexer()
         except ClassNotFound:
             lexer = TextLexer()
-        return sanitize(highlight(text, lexer, _CODE_FORMATTER))
+        return clean_html(highlight(text, lexer, _CODE_FORMATTER))
 
 
 # -- markdown-it render rules: plain functions, so one parser serves every document ------------

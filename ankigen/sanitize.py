@@ -22,9 +22,11 @@ import nh3
 
 __all__ = [
     "CLOZE_CLOSE",
+    "clean_html",
     "cloze_numbers",
     "cloze_open",
     "finish_cloze",
+    "has_written_clozes",
     "mark_clozes",
     "restore_cloze_markers",
     "sanitize",
@@ -41,6 +43,7 @@ TAGS = frozenset(
     }
 )  # fmt: skip
 ATTRIBUTES = {
+    "*": set(),  # nh3 otherwise allows `title` and `lang` on every tag
     "a": {"href", "title"},
     "img": {"src", "alt", "title", "width", "height"},
     "span": {"style", "class"},
@@ -97,6 +100,13 @@ def sanitize(fragment: str) -> str:
     return _clean(strip_cloze_placeholders(fragment))
 
 
+def clean_html(fragment: str) -> str:
+    """`sanitize` without the brace escaping: nothing active, but a written-out `{{c1::...}}` is
+    still there for the field guard to recognise when the card is packaged (`sanitize_cloze`),
+    which is also where every other brace becomes text."""
+    return _clean(strip_cloze_placeholders(fragment), braces=False)
+
+
 def finish_cloze(fragment: str) -> str:
     """Sanitise a renderer's cloze HTML, then turn its placeholders into Anki's cloze markers.
 
@@ -123,7 +133,7 @@ def cloze_numbers(field: str) -> set[int]:
     return {int(number) for number in re.findall(r"\{\{c(\d+)::", field)}
 
 
-def _clean(fragment: str) -> str:
+def _clean(fragment: str, braces: bool = True) -> str:
     cleaned = nh3.clean(
         fragment.translate(_CONTROLS),
         tags=set(TAGS),
@@ -133,7 +143,7 @@ def _clean(fragment: str) -> str:
         filter_style_properties=set(STYLE_PROPERTIES),
         link_rel="noopener noreferrer",
     )
-    return cleaned.translate(_BRACES)
+    return cleaned.translate(_BRACES) if braces else cleaned
 
 
 def restore_cloze_markers(fragment: str) -> str:
@@ -177,6 +187,12 @@ def mark_clozes(text: str, *, markdown: bool = True) -> str:
         last = match.end()
     parts.append(text[last:])
     return text if depth else "".join(parts)
+
+
+def has_written_clozes(source: str) -> bool:
+    """Whether Markdown `source` holds a written-out cloze that will stay one: `{{cN::...}}`,
+    balanced.  An unclosed `{{c1::` is text, and a cloze note of it would have no card."""
+    return _PLACEHOLDER.search(mark_clozes(source)) is not None
 
 
 def text_field(text: str) -> str:

@@ -71,4 +71,4 @@ def test_a_multi_megabyte_file_builds_whole(project: Path, run_cli: RunCli) -> N
     for i in range(sections):
         assert f"START{i} {words} END{i}" in seen
         assert f"bullet{i} with term{i}" in seen
-    assert len(built.notes) == 2 * sections
+    assert len(built.notes) >= 2 * sections  # a topic card and a cloze per part, at least
