@@ -39,7 +39,9 @@ _CONFIG = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Config file to use instead of ankigen.toml / [tool.ankigen] in pyproject.toml.",
 )
-_STRICT = click.option("--strict", is_flag=True, help="Exit 1 when there is any warning.")
+_STRICT = click.option(
+    "--strict", is_flag=True, help="Exit 1 when there is any warning; build then writes no deck."
+)
 _DEBUG = click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 _FETCH_REMOTE = click.option(
     "--fetch-remote",
