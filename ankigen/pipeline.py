@@ -150,22 +150,26 @@ def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> Build
             f"{LOCK_FILE} is out of date with the notes ({counts['new']} new, {counts['changed']} changed,"
             f" {counts['removed']} removed notes): run `ankigen build` and commit {LOCK_FILE}"
         )
+    # A file that could not be read this time has not left the notes: its notes are not shipped
+    # as removed, and the lock keeps them as they were until the file reads again.
+    unread = {d.path for d in checked.diagnostics if d.severity == "error"}
+    removed = tuple(card for card in identity.removed if card.source.display not in unread)
     groups: dict[str, list[tuple[str, Card]]] = defaultdict(list)
-    for card in (*checked.cards, *identity.removed):
+    for card in (*checked.cards, *removed):
         groups[package_name(card, config, options.split)].append((deck_name(card, config), card))
     timestamp = _source_date_epoch()
     decks: list[DeckFile] = [
         write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp)
         for filename, cards in sorted(groups.items())
     ]
-    if options.lock == "update" and identity.changed:
+    if options.lock == "update" and identity.changed and not unread:
         write_lock(config.root, identity.entries)
     return BuildResult(
         tuple(decks),
         checked.cards,
         checked.diagnostics,
         checked.media,
-        removed=identity.removed,
+        removed=removed,
         lock_changed=identity.changed,
         counts=identity.counts(checked.lock),
     )

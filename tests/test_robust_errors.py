@@ -241,3 +241,20 @@ def test_debug_shows_the_traceback_of_a_user_error(project: Path, run_cli: RunCl
     assert plain.code == debug.code == 1
     assert "Traceback" not in plain.err and "Traceback" in debug.err
     assert plain.err.strip().splitlines()[-1] == debug.err.strip().splitlines()[-1]
+
+
+def test_a_file_that_fails_is_not_taken_for_removed_notes(project: Path, run_cli: RunCli) -> None:
+    """Notes of a file that cannot be read this time are neither flagged removed nor dropped from
+    the lock: once the file reads again, nothing has changed."""
+    _write(project, "good.md", GOOD)
+    _write(project, "other.md", GOOD.replace("EC2", "Lambda"))
+    assert run_cli("build", "-o", "out", cwd=project).code == 0
+    lock = (project / "ankigen.lock").read_bytes()
+    _write(project, "other.md", b"\x00\x01 not text any more")
+    code, err, text = _seen_text(project, run_cli)
+    assert code == 1 and "ankigen::removed" not in err
+    assert "Amazon EC2" in text and "Removed from your notes" not in text
+    assert (project / "ankigen.lock").read_bytes() == lock
+    _write(project, "other.md", GOOD.replace("EC2", "Lambda"))
+    assert run_cli("build", "-o", "out", cwd=project).code == 0
+    assert (project / "ankigen.lock").read_bytes() == lock
