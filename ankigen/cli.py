@@ -16,10 +16,11 @@ from typing import Any
 import click
 
 from ankigen import __version__
+from ankigen.atomic import atomic_file
 from ankigen.classify import GENERAL, unclassified
 from ankigen.config import find_root, load_config
 from ankigen.diff import predict, read_package, render
-from ankigen.errors import AnkigenError, LockError, UsageError
+from ankigen.errors import AnkigenError, LockError, OutputError, UsageError
 from ankigen.identity import REMOVED_SEARCH, REMOVED_TAG
 from ankigen.lockfile import LOCK_FILE
 from ankigen.media import MediaOptions
@@ -38,7 +39,9 @@ _CONFIG = click.option(
     type=click.Path(path_type=Path, dir_okay=False),
     help="Config file to use instead of ankigen.toml / [tool.ankigen] in pyproject.toml.",
 )
-_STRICT = click.option("--strict", is_flag=True, help="Exit 1 when there is any warning.")
+_STRICT = click.option(
+    "--strict", is_flag=True, help="Exit 1 when there is any warning; build then writes no deck."
+)
 _DEBUG = click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 _FETCH_REMOTE = click.option(
     "--fetch-remote",
@@ -64,7 +67,7 @@ def cli() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=click.Path(path_type=Path),
     help="Folder for the .apkg files (default: 'output' from the config, else dist/).",
 )
 @_STRICT
@@ -116,11 +119,13 @@ def build_command(
         raise UsageError("--locked and --no-lock cannot be combined")
     config = load_config(find_root(Path.cwd()), config_path)
     out_dir = output or config.root / config.output
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: the output folder is a file")
     lock_mode = "locked" if locked else "ignore" if no_lock else "update"
     media = MediaOptions(fetch_remote=fetch_remote)
-    options = BuildOptions(out_dir, split or config.split, media, lock=lock_mode)
+    options = BuildOptions(out_dir, split or config.split, media, lock=lock_mode, strict=strict)
     result = build(_paths(paths, config.root), config, options)
-    _print_diagnostics(result.diagnostics)
+    _print_diagnostics(result.diagnostics, debug)
     for deck in result.decks:
         click.echo(
             f"{deck.path}: {deck.note_count} notes in {len(deck.deck_names)} decks, {deck.media_count} images"
@@ -131,10 +136,10 @@ def build_command(
             f" find them in Anki with: {REMOVED_SEARCH}",
             err=True,
         )
+    if strict and result.diagnostics:
+        click.echo(f"ankigen: --strict: {_problems(result.diagnostics)}; no decks written", err=True)
     if report:
-        report.write_text(
-            json.dumps(_build_report(result), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
-        )
+        _write_report(report, _build_report(result))
     _finish(result.diagnostics, strict)
 
 
@@ -165,7 +170,7 @@ def check_command(
     _print_check(result)
     for line in report_lines(result.media):
         click.echo(line)
-    _print_diagnostics(result.diagnostics)
+    _print_diagnostics(result.diagnostics, debug)
     if locked and result.identity is not None and result.identity.changed:
         raise LockError(
             f"{LOCK_FILE} is out of date with the notes: run `ankigen build` and commit {LOCK_FILE}"
@@ -242,9 +247,26 @@ def _paths(paths: tuple[Path, ...], root: Path) -> list[Path]:
     return list(paths) if paths else [root / "notes"]
 
 
-def _print_diagnostics(diagnostics: Sequence[Diagnostic]) -> None:
+def _print_diagnostics(diagnostics: Sequence[Diagnostic], debug: bool = False) -> None:
     for diagnostic in diagnostics:
         click.echo(str(diagnostic), err=True)
+        if debug and diagnostic.detail:
+            click.echo(diagnostic.detail.rstrip(), err=True)
+
+
+def _problems(diagnostics: Sequence[Diagnostic]) -> str:
+    errors = sum(d.severity == "error" for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    return f"{errors} error(s), {warnings} warning(s)"
+
+
+def _write_report(path: Path, data: dict[str, Any]) -> None:
+    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    try:
+        with atomic_file(path) as stream:
+            stream.write(text.encode("utf-8"))
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
 
 
 def _print_check(result: CheckResult) -> None:
@@ -331,4 +353,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code
     except SystemExit as exc:
         return exc.code if isinstance(exc.code, int) else 0
+    except Exception as exc:  # a bug, not the user's doing: still one line, the traceback on request
+        if "--debug" in args:
+            traceback.print_exc()
+        reason = " ".join(str(exc).split())[:200]
+        click.echo(f"ankigen: internal error: {type(exc).__name__}: {reason} (--debug shows more)", err=True)
+        return 1
     return 0

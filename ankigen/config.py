@@ -91,9 +91,7 @@ def find_root(start: Path) -> Path:
         if (folder / CONFIG_FILE).is_file():
             return folder
         pyproject = folder / "pyproject.toml"
-        if pyproject.is_file() and re.search(
-            r"^\s*\[\[?\s*tool\.ankigen\b", pyproject.read_text(encoding="utf-8", errors="replace"), re.M
-        ):
+        if pyproject.is_file() and re.search(r"^\s*\[\[?\s*tool\.ankigen\b", _read(pyproject), re.M):
             return folder
     return start
 
@@ -107,7 +105,7 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
             if explicit:
                 raise ConfigError(str(explicit), "config file not found")
             continue
-        text = path.read_text(encoding="utf-8-sig", errors="replace")
+        text = _read(path)
         try:
             data = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
@@ -125,6 +123,13 @@ def load_config(root: Path, explicit: Path | None = None) -> Config:
                 raise ConfigError(str(path), "expected a table", key="tool.ankigen", line=line_of(text, base))
         return _Validator(path, text, base).config(data, root)
     return Config(root=root)
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig", errors="replace")
+    except OSError as exc:
+        raise ConfigError(str(path), f"cannot read: {exc.strerror or exc}") from None
 
 
 def _line_from_message(message: str) -> int:

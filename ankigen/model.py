@@ -25,6 +25,7 @@ class Diagnostic:
     line: int
     message: str
     severity: Severity = "warning"
+    detail: str = ""  # e.g. the traceback behind an error, shown only with --debug
 
     def __str__(self) -> str:
         where = f"{self.path}:{self.line}" if self.line else self.path

@@ -15,19 +15,20 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-import os
 import sqlite3
-import tempfile
 import time
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import genanki
 
+from ankigen.atomic import atomic_file
 from ankigen.errors import OutputError
 from ankigen.model import Card, DeckFile
+from ankigen.sanitize import sanitize, sanitize_cloze, text_field
 
 __all__ = [
     "CLOZE_FIELDS",
@@ -130,14 +131,19 @@ class _TimedNote(genanki.Note):  # type: ignore[misc]
 
 def _note(card: Card, position: int = 0) -> genanki.Note:
     source = f"removed from {card.source.display}" if card.removed else card.location
-    model = _QA_MODEL if card.kind == "qa" else _CLOZE_MODEL
+    # Every field passes the field guard here, whatever rule made it: a rule that forgot to
+    # escape cannot put active content, stray braces or a field separator into the package.
+    if card.kind == "qa":
+        model, first, second = _QA_MODEL, sanitize(card.front), sanitize(card.back)
+    else:
+        model, first, second = _CLOZE_MODEL, sanitize_cloze(card.front), sanitize(card.back)
     note = _TimedNote(
         card.mtime,
         model=model,
-        fields=[card.front, card.back, card.context, source],
+        fields=[first, second, text_field(card.context), text_field(source)],
         guid=card.guid,
         tags=list(card.tags),
-        sort_field=card.front,
+        sort_field=first,
         due=position,  # Anki shows new cards by due position: keep the notes' own order
     )
     if card.removed:  # never new cards for a first import; existing cards keep their state
@@ -147,7 +153,11 @@ def _note(card: Card, position: int = 0) -> genanki.Note:
 
 
 def write_package(spec: DeckSpec, out_dir: Path, timestamp: float | None = None) -> DeckFile:
-    """Write one .apkg atomically: a temporary file in the same folder, then a rename."""
+    """Write one .apkg atomically: a temporary file in the same folder, then a rename.
+
+    A build killed at any moment leaves the previous .apkg as it was (and no partial file), and
+    two builds writing into one folder each rename a complete file of their own into place.
+    """
     decks: dict[str, genanki.Deck] = {}
     media: dict[str, Path] = {}
     for position, (deck_name, card) in enumerate(spec.cards, start=1):
@@ -159,36 +169,40 @@ def write_package(spec: DeckSpec, out_dir: Path, timestamp: float | None = None)
             if ref.path is not None:
                 media[ref.stored_name] = ref.path
     target = out_dir / spec.filename
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: the output folder is a file")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder, so the deck cannot be written there")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryDirectory(prefix=".ankigen-", dir=out_dir) as staging:
+        with atomic_file(target) as stream:
             package = genanki.Package(list(decks.values()))
-            partial = Path(staging) / spec.filename
-            _write_apkg(package, media, partial, time.time() if timestamp is None else timestamp)
-            os.replace(partial, target)
+            _write_apkg(package, media, stream, time.time() if timestamp is None else timestamp)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write: {exc.strerror or exc}") from None
+        where = exc.filename if exc.filename and exc.filename != str(target) else out_dir
+        raise OutputError(f"{where}: cannot write {spec.filename}: {exc.strerror or exc}") from None
     return DeckFile(target, tuple(decks), len(spec.cards), len(media))
 
 
-def _write_apkg(package: genanki.Package, media: dict[str, Path], target: Path, timestamp: float) -> None:
+def _write_apkg(package: genanki.Package, media: dict[str, Path], stream: BinaryIO, timestamp: float) -> None:
     """genanki's Package.write_to_file, made reproducible: ids counted from `timestamp`, zip
-    entries in a fixed order with fixed times and permissions."""
-    database = target.with_suffix(".anki2")
-    connection = sqlite3.connect(database)
+    entries in a fixed order with fixed times and permissions.  The collection is built in
+    memory, so that no file but the (temporary) output is ever created."""
+    connection = sqlite3.connect(":memory:")
     try:
         package.write_to_db(connection.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
         connection.commit()
+        database = connection.serialize()
     finally:
         connection.close()
     names = sorted(media)
     entries: list[tuple[str, bytes]] = [
-        ("collection.anki2", database.read_bytes()),
+        ("collection.anki2", database),
         ("media", json.dumps({str(i): name for i, name in enumerate(names)}).encode("utf-8")),
     ]
     entries += [(str(i), media[name].read_bytes()) for i, name in enumerate(names)]
     when = time.gmtime(max(timestamp, _ZIP_EPOCH))[:6]
-    with zipfile.ZipFile(target, "w") as archive:
+    with zipfile.ZipFile(stream, "w") as archive:
         for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_DEFLATED

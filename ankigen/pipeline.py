@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import os
+import stat
 import time
+import traceback
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,8 +19,25 @@ from ankigen.errors import LockError
 from ankigen.extract import distinct_cards, extract_report
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.lockfile import LOCK_FILE, Lock, read_lock, write_lock
-from ankigen.media import MediaOptions, attach_media, audit_media, new_fetcher, resolve_media
-from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, Document, MediaReport, SilentSection
+from ankigen.media import (
+    MediaOptions,
+    MediaResolution,
+    attach_media,
+    audit_media,
+    new_fetcher,
+    resolve_media,
+)
+from ankigen.media.fetch import RemoteFetcher
+from ankigen.model import (
+    BuildResult,
+    Card,
+    DeckFile,
+    Diagnostic,
+    Document,
+    MediaReport,
+    SilentSection,
+    SourceFile,
+)
 from ankigen.package import DeckSpec, write_package
 from ankigen.parse import parse_file
 from ankigen.parse.markdown import new_markdown
@@ -33,6 +52,7 @@ class BuildOptions:
     split: str = "exam"  # "exam": one .apkg per exam; "domain": one per exam and domain
     media: MediaOptions = field(default_factory=MediaOptions)
     lock: str = "update"  # "update": write ankigen.lock; "locked": fail if it would change; "ignore"
+    strict: bool = False  # any warning or error: write nothing, leave the previous decks as they are
 
 
 @dataclass(frozen=True)
@@ -66,13 +86,10 @@ def check(
     reports = []
     media_files = []
     for source in discover(paths, config.root):
-        document = parse_file(source)
-        media = resolve_media(document, fetcher)
-        extraction = extract_report(document, renderer.for_media(media.refs), config)
-        cards = [attach_media(card, media.refs) for card in extraction.cards]
-        media_files.append((media, cards))
-        notes = (*document.diagnostics, *media.diagnostics)
-        reports.append(FileReport(document, tuple(cards), notes, extraction.silent))
+        report, media = _check_file(source, renderer, fetcher, config)
+        reports.append(report)
+        if media is not None:
+            media_files.append((media, report.cards))
     placed = classify_cards(
         [card for report in reports for card in report.cards], config, [report.document for report in reports]
     )
@@ -89,32 +106,70 @@ def check(
     )
 
 
+def _check_file(
+    source: SourceFile, renderer: Renderer, fetcher: RemoteFetcher | None, config: Config
+) -> tuple[FileReport, MediaResolution | None]:
+    """One file's cards; anything that goes wrong with it becomes an error about that file alone."""
+    unreadable = _not_a_file(source.path)
+    if unreadable:
+        return FileReport(
+            Document(source, ()), (), (Diagnostic(source.display, 0, unreadable, "error"),)
+        ), None
+    try:
+        document = parse_file(source)
+        media = resolve_media(document, fetcher)
+        extraction = extract_report(document, renderer.for_media(media.refs), config)
+        cards = [attach_media(card, media.refs) for card in extraction.cards]
+        notes = (*document.diagnostics, *media.diagnostics)
+        return FileReport(document, tuple(cards), notes, extraction.silent), media
+    except Exception as exc:  # one bad file must not stop the others; the CLI decides on --strict
+        reason = " ".join(str(exc).split())[:200] or "no details"
+        message = f"could not be turned into cards ({type(exc).__name__}: {reason}); no cards from this file"
+        error = Diagnostic(source.display, 0, message, "error", detail=traceback.format_exc())
+        return FileReport(Document(source, ()), (), (error,)), None
+
+
+def _not_a_file(path: Path) -> str:
+    """Why `path` cannot be read as a notes file, or "" when it can: reading a FIFO would hang."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror or exc}"
+    return "" if stat.S_ISREG(mode) else "cannot read file: not a regular file"
+
+
 def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> BuildResult:
     checked = check(paths, config, options.media, use_lock=options.lock != "ignore")
     identity = checked.identity
     assert identity is not None
+    if options.strict and checked.diagnostics:  # nothing written: not the decks, not the lock
+        return BuildResult((), checked.cards, checked.diagnostics, checked.media)
     if options.lock == "locked" and identity.changed:
         counts = identity.counts(checked.lock)
         raise LockError(
             f"{LOCK_FILE} is out of date with the notes ({counts['new']} new, {counts['changed']} changed,"
             f" {counts['removed']} removed notes): run `ankigen build` and commit {LOCK_FILE}"
         )
+    # A file that could not be read this time has not left the notes: its notes are not shipped
+    # as removed, and the lock keeps them as they were until the file reads again.
+    unread = {d.path for d in checked.diagnostics if d.severity == "error"}
+    removed = tuple(card for card in identity.removed if card.source.display not in unread)
     groups: dict[str, list[tuple[str, Card]]] = defaultdict(list)
-    for card in (*checked.cards, *identity.removed):
+    for card in (*checked.cards, *removed):
         groups[package_name(card, config, options.split)].append((deck_name(card, config), card))
     timestamp = _source_date_epoch()
     decks: list[DeckFile] = [
         write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp)
         for filename, cards in sorted(groups.items())
     ]
-    if options.lock == "update" and identity.changed:
+    if options.lock == "update" and identity.changed and not unread:
         write_lock(config.root, identity.entries)
     return BuildResult(
         tuple(decks),
         checked.cards,
         checked.diagnostics,
         checked.media,
-        removed=identity.removed,
+        removed=removed,
         lock_changed=identity.changed,
         counts=identity.counts(checked.lock),
     )

@@ -11,7 +11,6 @@ import html
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pygments import highlight
@@ -24,36 +23,11 @@ from ankigen.model import Block, ListItem, MediaRef
 from ankigen.parse.markdown import new_markdown
 from ankigen.render_rules import PASS_THROUGH_TAGS, escape_unknown_tags, prepare, pseudo_bullet, strip_break
 from ankigen.render_rules import RULES as _CARD_RULES
+from ankigen.sanitize import clean_html, cloze_numbers, finish_cloze, mark_clozes, sanitize
 
-__all__ = ["Renderer"]
+__all__ = ["Renderer", "sanitize"]
 
-_TAGS = {
-    "a", "b", "blockquote", "br", "code", "del", "div", "em", "i", "img", "li", "ol", "p", "pre",
-    "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u", "ul", "mark",
-}  # fmt: skip
-_ATTRIBUTES = {
-    "a": {"href", "title"},
-    "img": {"src", "alt", "title", "width", "height"},
-    "span": {"style", "class"},
-    "div": {"style", "class"},
-    "pre": {"style"},
-    "td": {"style", "align"},
-    "th": {"style", "align"},
-    "ol": {"start"},
-}
-_STYLES = {"color", "background-color", "font-weight", "font-style", "text-decoration", "text-align"}
 _CODE_FORMATTER = HtmlFormatter(noclasses=True, nowrap=False, style="default")
-
-
-def sanitize(fragment: str) -> str:
-    return nh3.clean(
-        fragment,
-        tags=_TAGS,
-        attributes=_ATTRIBUTES,
-        url_schemes={"http", "https"},
-        filter_style_properties=_STYLES,
-        link_rel="noopener noreferrer",
-    )
 
 
 class Renderer:
@@ -73,7 +47,8 @@ class Renderer:
 
     # -- inline ------------------------------------------------------------------------------
     def inline(self, source: str) -> str:
-        return sanitize(self._render_inline(source, {"media": self._media}).strip())
+        # Braces stay as written until the card is packaged: see ankigen.sanitize.clean_html.
+        return clean_html(self._render_inline(source, {"media": self._media}).strip())
 
     def _render_inline(self, source: str, env: dict[str, Any]) -> str:
         tokens = self._md.parseInline(source, env)
@@ -83,11 +58,14 @@ class Renderer:
     def cloze(self, source: str, first: int = 1) -> tuple[str, int]:
         """Render with each bold or highlighted term turned into its own cloze, numbered from `first`.
 
+        Clozes written out in the notes (`{{c1::...}}`, balanced) stay clozes; any other brace is text.
+
         Returns the HTML and how many clozes it holds.
         """
         env: dict[str, Any] = {"cloze_next": first, "media": self._media}
-        rendered = sanitize(self._render_inline(source, env).strip())
-        return rendered, env["cloze_next"] - first
+        # The markers are placeholders until sanitised, so braces the author wrote stay text.
+        rendered = finish_cloze(self._render_inline(mark_clozes(source), env).strip())
+        return rendered, len(cloze_numbers(rendered))
 
     def plain(self, source: str) -> str:
         """The text a reader sees, without any markup."""
@@ -129,12 +107,12 @@ class Renderer:
         if block.kind == "code":
             return self.code(block.text, block.info)
         if block.kind == "math":
-            return f"<p>\\[{html.escape(block.text)}\\]</p>"
+            return clean_html(f"<p>\\[{html.escape(block.text)}\\]</p>")
         if block.kind == "quote":
             return f"<blockquote>{self.blocks(block.children)}</blockquote>"
         if block.kind == "html":
-            return sanitize(rewrite_images(escape_unknown_tags(block.text), self._media))
-        return sanitize(rewrite_images(block.text, self._media))  # tables
+            return clean_html(rewrite_images(escape_unknown_tags(block.text), self._media))
+        return clean_html(rewrite_images(block.text, self._media))  # tables
 
     def paragraph(self, text: str) -> str:
         """A paragraph; bullets typed into it (`&nbsp;** item<br>`) are shown as the list they are."""
@@ -173,7 +151,7 @@ class Renderer:
             lexer = get_lexer_by_name(language.split()[0]) if language else TextLexer()
         except ClassNotFound:
             lexer = TextLexer()
-        return sanitize(highlight(text, lexer, _CODE_FORMATTER))
+        return clean_html(highlight(text, lexer, _CODE_FORMATTER))
 
 
 # -- markdown-it render rules: plain functions, so one parser serves every document ------------

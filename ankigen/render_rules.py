@@ -13,6 +13,8 @@ from typing import Any
 
 from markdown_it.token import Token
 
+from ankigen.sanitize import CLOZE_CLOSE, cloze_open
+
 __all__ = ["PASS_THROUGH_TAGS", "RULES", "escape_unknown_tags", "prepare", "pseudo_bullet", "strip_break"]
 
 # Tags a note may write as HTML and mean as HTML; nh3 keeps or drops them.  Any other `<...>` is
@@ -142,7 +144,7 @@ def _cloze_open(kind: str) -> Any:
         if env.get("cloze_open"):
             return ""
         env["cloze_open"] = True
-        return f"{{{{c{env['cloze_next']}::"
+        return cloze_open(env["cloze_next"])  # a placeholder until sanitised: see ankigen.sanitize
 
     return render
 
@@ -155,7 +157,7 @@ def _cloze_close(kind: str) -> Any:
             return ""
         env["cloze_open"] = False
         env["cloze_next"] += 1
-        return "}}"
+        return CLOZE_CLOSE
 
     return render
 

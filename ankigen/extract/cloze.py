@@ -14,10 +14,10 @@ from ankigen.extract.context import SectionContext
 from ankigen.extract.pairs import ANSWER, qa_lines
 from ankigen.extract.term import find_terms
 from ankigen.model import Card
+from ankigen.sanitize import has_written_clozes
 
 __all__ = ["rule"]
 
-_EXPLICIT = re.compile(r"\{\{c\d+::")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*_=])|(?<=[\u3002\uff01\uff1f])")
 _MIN_CUE = 12  # characters left visible around the clozes: less is nothing to recall from
 
@@ -50,7 +50,7 @@ def _sentences(text: str) -> list[str]:
 
 
 def _cloze(ctx: SectionContext, sentence: str, line: int) -> Card | None:
-    if _EXPLICIT.search(sentence):
+    if has_written_clozes(sentence):  # balanced only: an unclosed `{{c1::` is text
         text = ctx.renderer.inline(sentence)
         return ctx.card("cloze", "cloze", ctx.plain(sentence), text, "", line)
     terms = ctx.renderer.bold_terms(sentence)

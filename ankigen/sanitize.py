@@ -1,0 +1,200 @@
+"""What may reach an Anki field: an nh3 allow-list of what cards need, and nothing active.
+
+Anki shows fields as HTML in a webview that runs scripts, so notes that come from anywhere
+must never put a script, frame, plug-in, event handler or `javascript:` / `data:` link into a
+field.  Two things are specific to Anki and are handled here too:
+
+- Braces.  Anki parses `{{c1::...}}` in a cloze field and ends a cloze at the first `}}`, so a
+  literal `}}` in a note (code, JSON, LaTeX) would cut a cloze short, and a literal `{{c2::`
+  would make a card of its own.  Every brace the author wrote is stored as an HTML entity
+  (`&#123;` / `&#125;`): the card shows the brace, Anki's parsers never see one.  Only the
+  cloze markers ankigen itself makes stay real braces.
+- Control characters.  Anki separates a note's fields with U+001F in its database; one inside
+  a field would shift every field after it, so C0 controls other than tab and newline are dropped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+import nh3
+
+__all__ = [
+    "CLOZE_CLOSE",
+    "clean_html",
+    "cloze_numbers",
+    "cloze_open",
+    "finish_cloze",
+    "has_written_clozes",
+    "mark_clozes",
+    "restore_cloze_markers",
+    "sanitize",
+    "sanitize_cloze",
+    "strip_cloze_placeholders",
+    "text_field",
+]
+
+TAGS = frozenset(
+    {
+        "a", "b", "blockquote", "br", "code", "del", "div", "em", "hr", "i", "img", "li", "mark", "ol",
+        "p", "pre", "s", "span", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr",
+        "u", "ul",
+    }
+)  # fmt: skip
+ATTRIBUTES = {
+    "*": set(),  # nh3 otherwise allows `title` and `lang` on every tag
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "span": {"style", "class"},
+    "div": {"style", "class"},
+    "pre": {"style"},
+    "code": {"class"},
+    "td": {"style", "align"},
+    "th": {"style", "align"},
+    "ol": {"start"},
+}
+# Pygments' inline styles use `background` and `line-height`; the rest is what notes' own HTML needs.
+STYLE_PROPERTIES = frozenset(
+    {
+        "background", "background-color", "border", "color", "font-style", "font-weight", "line-height",
+        "text-align", "text-decoration",
+    }
+)  # fmt: skip
+URL_SCHEMES = frozenset({"http", "https"})
+# A style value that can fetch or run something: url()/image-set() load remote content (a tracking
+# pixel at the least), expression() and behaviours ran script in old engines, and a CSS escape
+# could spell any of them past a plain substring check.
+_ACTIVE_STYLE = re.compile(r"url\s*\(|image-set|expression|behaviou?r|binding|javascript|@|\\", re.I)
+
+# Cloze markers made by ankigen travel through nh3 as Unicode noncharacters, which no text should
+# contain (they are stripped from the source before rendering), so no author's brace can pose as one.
+_OPEN, _NUMBER_END, _CLOSE = "\ufdd0", "\ufdd1", "\ufdd2"
+CLOZE_CLOSE = _CLOSE
+_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_NUMBER_END}|{_CLOSE}")
+_MARKER = re.compile(r"\{\{c(\d+)::|\}\}")
+_MARKDOWN_MARKER = re.compile(r"(?<!\\)\{\{c(\d+)::|\}\}")  # in Markdown, `\{{` is a literal brace
+_CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0D, 0x20), 0x7F, 0xFEFF])
+_PLACEHOLDERS = dict.fromkeys(map(ord, (_OPEN, _NUMBER_END, _CLOSE)))
+_BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+
+
+def cloze_open(number: int) -> str:
+    """The placeholder a renderer emits where cloze `number` opens; see `restore_cloze_markers`."""
+    return f"{_OPEN}{number}{_NUMBER_END}"
+
+
+def strip_cloze_placeholders(source: str) -> str:
+    """Source text without anything that could be taken for a cloze placeholder."""
+    return source.translate(_PLACEHOLDERS)
+
+
+def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    if attribute == "style" and _ACTIVE_STYLE.search(value):
+        return None
+    return value
+
+
+def sanitize(fragment: str) -> str:
+    """HTML safe for any Anki field: allow-listed tags and attributes, braces as entities."""
+    return _clean(strip_cloze_placeholders(fragment))
+
+
+def clean_html(fragment: str) -> str:
+    """`sanitize` without the brace escaping: nothing active, but a written-out `{{c1::...}}` is
+    still there for the field guard to recognise when the card is packaged (`sanitize_cloze`),
+    which is also where every other brace becomes text."""
+    return _clean(strip_cloze_placeholders(fragment), braces=False)
+
+
+def finish_cloze(fragment: str) -> str:
+    """Sanitise a renderer's cloze HTML, then turn its placeholders into Anki's cloze markers.
+
+    A marker nh3 removed with its element (say, inside a `<script>`) leaves its partner alone;
+    lone markers are dropped, since an unclosed cloze would swallow the rest of the field.
+    """
+    cleaned = _clean(fragment)
+    opened: list[re.Match[str]] = []
+    lone: list[re.Match[str]] = []
+    for match in _PLACEHOLDER.finditer(cleaned):
+        if match.group(1):
+            opened.append(match)
+        elif opened:
+            opened.pop()
+        else:
+            lone.append(match)
+    for match in sorted([*opened, *lone], key=lambda m: m.start(), reverse=True):
+        cleaned = cleaned[: match.start()] + cleaned[match.end() :]
+    return restore_cloze_markers(cleaned)
+
+
+def cloze_numbers(field: str) -> set[int]:
+    """The cloze numbers a cloze field holds, as Anki counts them."""
+    return {int(number) for number in re.findall(r"\{\{c(\d+)::", field)}
+
+
+def _clean(fragment: str, braces: bool = True) -> str:
+    cleaned = nh3.clean(
+        fragment.translate(_CONTROLS),
+        tags=set(TAGS),
+        attributes=ATTRIBUTES,
+        attribute_filter=_keep_attribute,
+        url_schemes=set(URL_SCHEMES),
+        filter_style_properties=set(STYLE_PROPERTIES),
+        link_rel="noopener noreferrer",
+    )
+    return cleaned.translate(_BRACES) if braces else cleaned
+
+
+def restore_cloze_markers(fragment: str) -> str:
+
+    def marker(match: re.Match[str]) -> str:
+        return f"{{{{c{match.group(1)}::" if match.group(1) else "}}"
+
+    return _PLACEHOLDER.sub(marker, fragment)
+
+
+def sanitize_cloze(text: str) -> str:
+    """`sanitize` for a cloze field whose real `{{cN::...}}` markers must survive.
+
+    Every `{{cN::` opens a cloze and the next unmatched `}}` closes it, as Anki reads them; a `}}`
+    with no cloze open is the author's text and is escaped like any other brace.
+    """
+    return finish_cloze(mark_clozes(text, markdown=False))
+
+
+def mark_clozes(text: str, *, markdown: bool = True) -> str:
+    """`text` with its balanced `{{cN::...}}` markers turned into placeholders (see `finish_cloze`).
+
+    This is how a cloze written out in the notes (`{{c1::answer::hint}}`) stays a cloze while
+    every other brace becomes text.  Markers that do not balance are all left as text: an
+    unclosed cloze would swallow the rest of the field.
+    """
+    text = strip_cloze_placeholders(text)
+    parts: list[str] = []
+    depth = 0
+    last = 0
+    for match in (_MARKDOWN_MARKER if markdown else _MARKER).finditer(text):
+        parts.append(text[last : match.start()])
+        if match.group(1):
+            parts.append(cloze_open(int(match.group(1))))
+            depth += 1
+        elif depth:
+            parts.append(_CLOSE)
+            depth -= 1
+        else:
+            parts.append(match.group(0))
+        last = match.end()
+    parts.append(text[last:])
+    return text if depth else "".join(parts)
+
+
+def has_written_clozes(source: str) -> bool:
+    """Whether Markdown `source` holds a written-out cloze that will stay one: `{{cN::...}}`,
+    balanced.  An unclosed `{{c1::` is text, and a cloze note of it would have no card."""
+    return _PLACEHOLDER.search(mark_clozes(source)) is not None
+
+
+def text_field(text: str) -> str:
+    """Plain text (a heading path, a file location) as field HTML that shows exactly that text."""
+    return html.escape(strip_cloze_placeholders(text).translate(_CONTROLS), quote=False).translate(_BRACES)
