@@ -27,7 +27,8 @@ def discover(paths: Iterable[Path], root: Path) -> list[SourceFile]:
         files = [given] if given.is_file() else sorted(_walk(given))
         for file in files:
             absolute = file.resolve()
-            found.setdefault(absolute, SourceFile(path=absolute, display=_display(file, root), root=root))
+            display = _display(file, given, root)
+            found.setdefault(absolute, SourceFile(path=absolute, display=display, root=root))
     return list(found.values())
 
 
@@ -39,8 +40,14 @@ def _walk(folder: Path) -> Iterable[Path]:
                 yield Path(dirpath) / name
 
 
-def _display(file: Path, root: Path) -> str:
-    try:
-        return file.resolve().relative_to(root).as_posix()
-    except ValueError:
-        return file.as_posix()
+def _display(file: Path, given: Path, root: Path) -> str:
+    """The file's name as cards and messages show it: relative to the project root; outside it, as
+    typed, except that an absolute path is cut to the named folder, so no machine's home folder
+    ships in a deck."""
+    absolute = file.resolve()
+    if absolute.is_relative_to(root):
+        return absolute.relative_to(root).as_posix()
+    anchor = given.resolve().parent
+    if file.is_absolute() and absolute.is_relative_to(anchor):
+        return absolute.relative_to(anchor).as_posix()
+    return file.as_posix()

@@ -129,3 +129,19 @@ def test_shipped_notes_build(run_cli: RunCli, tmp_path: Path) -> None:
         for package in sorted((tmp_path / "dist").glob("*.apkg")):
             import_package(col, package)
         assert col.note_count() >= 20
+
+
+def test_notes_named_by_absolute_path_outside_the_project_ship_no_absolute_path(
+    project: Path, run_cli: RunCli, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    tmp_path = tmp_path_factory.mktemp("outside")
+    elsewhere = tmp_path / "elsewhere" / "course"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "s3.md").write_text(NOTE, encoding="utf-8")
+    result = run_cli("build", str(elsewhere), "-o", "out", "--no-lock", cwd=project)
+    assert result.code == 0, result.err
+    with collection(tmp_path / "col") as col:
+        for package in (project / "out").glob("*.apkg"):
+            import_package(col, package)
+        sources = {note.fields.get("Source", "") for note in notes_of(col)}
+    assert sources and all(source.startswith("course/s3.md:") for source in sources), sources
