@@ -25,7 +25,7 @@ import nh3
 
 from ankigen.config import Config, exam_of
 from ankigen.exams import CATALOGUE, Exam, ExamFinder
-from ankigen.model import Card, Diagnostic, Document, Section
+from ankigen.model import PATH_SEPARATOR, Card, Diagnostic, Document, Section
 from ankigen.services import Service, shipped_catalogue
 
 __all__ = [
@@ -232,6 +232,12 @@ class _Placer:
             named = self.catalogue.services_in(title, context)
             if named:
                 return named[0], named[0].category
+        # A Q/A card whose front ends in a service ("Data Engineering › AWS Batch") is about it,
+        # however often its answer names others.
+        asked = _plain(card.front).rsplit(PATH_SEPARATOR, 1)[-1] if card.kind == "qa" else ""
+        named = self.catalogue.services_in(asked, context)
+        if named:
+            return named[-1], named[-1].category
         declared = self.front_matter_service(card.source.path)
         if declared is not None:
             return declared, declared.category

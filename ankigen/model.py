@@ -16,6 +16,9 @@ BlockKind = Literal["paragraph", "list", "code", "table", "html", "math", "quote
 CardKind = Literal["qa", "cloze"]
 Severity = Literal["warning", "error"]
 
+# Joins a card's heading path, as cards show it: "Databases › Amazon Redshift".
+PATH_SEPARATOR = " › "
+
 
 @dataclass(frozen=True)
 class Diagnostic:

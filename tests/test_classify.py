@@ -335,3 +335,17 @@ def test_configured_exam_aliases_and_name_templates(tmp_path: Path, run_cli: Run
     # the section before the exam's heading takes the exam the file names first
     assert {tags_of(note)["exam"] for note in notes} == {"acme-1"}
     assert tags_of(find(notes, "15 minutes"))["service"] == "lambda"
+
+
+def test_a_card_asking_about_a_service_is_tagged_with_it(tmp_path: Path, run_cli: RunCli) -> None:
+    project = make_project(tmp_path / "project", config="")
+    (project / "notes" / "data.md").write_text(
+        "---\nexam: MLS-C01\n---\n# Data Engineering\n\n"
+        "- AWS Batch: runs containerised batch jobs; unlike AWS Glue, it is not limited to Spark, "
+        "and AWS Glue jobs cannot run arbitrary Docker images.\n",
+        encoding="utf-8",
+    )
+    assert run_cli("build", "notes/data.md", cwd=project).code == 0
+    notes, _ = imported(sorted((project / "dist").glob("*.apkg")), tmp_path / "col")
+    term = find(notes, "AWS Batch")
+    assert tags_of(term)["service"] == "batch"

@@ -7,13 +7,11 @@ from dataclasses import dataclass
 
 from ankigen.config import Config
 from ankigen.extract.wording import clean_title, is_question, qualify
-from ankigen.model import Block, Card, CardKind, Document, Section
+from ankigen.model import PATH_SEPARATOR, Block, Card, CardKind, Document, Section
 from ankigen.render import Renderer
 from ankigen.render_rules import pseudo_bullet, strip_break
 
 __all__ = ["PATH_SEPARATOR", "Line", "SectionContext", "lines_of", "normal_title"]
-
-PATH_SEPARATOR = " › "
 
 
 @dataclass(frozen=True)
