@@ -20,12 +20,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["TEMP_SUFFIX", "atomic_file", "temp_name"]
+__all__ = ["TEMP_SUFFIX", "atomic_file", "is_temporary", "temp_name"]
 
 TEMP_SUFFIX = ".ankigen-tmp"
 # A temp file untouched this long belongs to a build that died: live ones are written continuously
 # and renamed within moments of their last write.
 _ABANDONED_AFTER = 15 * 60
+
+
+def is_temporary(name: str) -> bool:
+    """Whether a file name seen in a folder is one of these writes in progress: the hidden temp
+    name, or `#<inode>`, the name file watchers report for an anonymous (O_TMPFILE) file."""
+    return name.endswith(TEMP_SUFFIX) or (name.startswith("#") and name[1:].isdigit())
 
 
 def temp_name(target: Path) -> Path:

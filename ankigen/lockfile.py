@@ -9,13 +9,12 @@ so `ankigen.lock merge=union` in .gitattributes is safe too.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
+from ankigen.atomic import atomic_file
 from ankigen.errors import InputError, OutputError
 from ankigen.model import CardKind, Diagnostic
 
@@ -169,17 +168,11 @@ def render_lock(entries: Iterable[LockEntry]) -> str:
 
 
 def write_lock(root: Path, entries: Iterable[LockEntry]) -> Path:
-    """Write the lock file atomically (a temporary file beside it, then a rename)."""
+    """Write the lock file atomically, as the decks are written."""
     path = root / LOCK_FILE
-    text = render_lock(entries)
-    partial = ""
     try:
-        handle, partial = tempfile.mkstemp(prefix=".ankigen-lock-", dir=root)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.replace(partial, path)
+        with atomic_file(path) as out:
+            out.write(render_lock(entries).encode("utf-8"))
     except OSError as exc:
-        if partial:
-            Path(partial).unlink(missing_ok=True)
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return path

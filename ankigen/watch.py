@@ -16,6 +16,7 @@ from threading import Event
 
 import watchfiles
 
+from ankigen.atomic import is_temporary
 from ankigen.config import Config
 from ankigen.errors import AnkigenError
 from ankigen.lockfile import LOCK_FILE
@@ -42,7 +43,7 @@ class NotesFilter(watchfiles.DefaultFilter):
 
     def __call__(self, change: watchfiles.Change, path: str) -> bool:
         name = Path(path).name
-        return bool(super().__call__(change, path)) and not name.startswith((".ankigen-", ".ankigen-lock-"))
+        return bool(super().__call__(change, path)) and not is_temporary(name)
 
 
 def rebuild(
