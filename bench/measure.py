@@ -23,6 +23,7 @@ _SAMPLE_SECONDS = 0.005
 @dataclass(frozen=True)
 class Measurement:
     seconds: float
+    cpu_seconds: float  # user + system, of the process and the children it waited for (workers)
     peak_rss_mb: float
     returncode: int
     stderr_tail: str
@@ -90,4 +91,5 @@ def run(command: Sequence[str], cwd: Path, env: Mapping[str, str] | None = None)
     process.stderr.close()
     peak_kb = max(peak[0], usage.ru_maxrss)
     tail = stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-    return Measurement(seconds, peak_kb / 1024, process.returncode, "\n".join(tail))
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(seconds, cpu, peak_kb / 1024, process.returncode, "\n".join(tail))

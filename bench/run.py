@@ -36,6 +36,7 @@ class Row:
     size: int
     tool: str
     seconds: float  # median wall time
+    cpu_seconds: float  # median CPU time (user + system, workers included)
     runs: int
     notes: int  # notes written (sections parsed, for the parse-only row)
     peak_rss_mb: float  # highest over the runs
@@ -64,14 +65,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _median(measure: Callable[[], Measurement], runs: int, what: str) -> tuple[float, float]:
+def _median(measure: Callable[[], Measurement], runs: int, what: str) -> tuple[float, float, float]:
     results = []
     for _ in range(runs):
         result = measure()
         if result.returncode not in (0, 1):  # 1: the build had warnings it counts as errors
             raise SystemExit(f"{what} failed ({result.returncode}):\n{result.stderr_tail}")
         results.append(result)
-    return statistics.median(r.seconds for r in results), max(r.peak_rss_mb for r in results)
+    return (
+        statistics.median(r.seconds for r in results),
+        statistics.median(r.cpu_seconds for r in results),
+        max(r.peak_rss_mb for r in results),
+    )
 
 
 def _env() -> dict[str, str]:
@@ -81,9 +86,10 @@ def _env() -> dict[str, str]:
     return env
 
 
-def _has_no_cache_flag(env: dict[str, str]) -> bool:
+def _has_no_cache_flag(env: dict[str, str], cwd: Path) -> bool:
     help_text = subprocess.run(
         [sys.executable, "-m", "ankigen", "build", "--help"],
+        cwd=cwd,
         capture_output=True,
         text=True,
         check=False,
@@ -127,21 +133,21 @@ def bench_size(size: int, args: argparse.Namespace, ankdown: Path | None) -> lis
     shutil.rmtree(out, ignore_errors=True)
     cache = corpus / ".ankigen-cache"
     ankigen = [sys.executable, "-m", "ankigen", "build", "notes", "-o", str(out / "ankigen")]
-    no_cache = ["--no-cache"] if _has_no_cache_flag(env) else []
+    no_cache = ["--no-cache"] if _has_no_cache_flag(env, corpus) else []
     rows = []
 
     def cold() -> Measurement:
         shutil.rmtree(cache, ignore_errors=True)
         return run([*ankigen, *no_cache], corpus, env)
 
-    seconds, peak = _median(cold, runs, "ankigen cold build")
+    seconds, cpu, peak = _median(cold, runs, "ankigen cold build")
     packages = sorted((out / "ankigen").glob("*.apkg"))
     notes_json = out / "notes.json"
     notes = sum(dump_package(p, out / f"notes-{i}.json", out / "media") for i, p in enumerate(packages))
     if len(packages) != 1:
         raise SystemExit(f"expected one .apkg, got {len(packages)}")
     (out / "notes-0.json").rename(notes_json)
-    rows.append(Row(size, "ankigen cold (--no-cache)", seconds, runs, notes, peak))
+    rows.append(Row(size, "ankigen cold (--no-cache)", seconds, cpu, runs, notes, peak))
 
     edited = corpus / "notes" / f"{(CorpusSpec(size).files - 1) // 2:04d}.md"
     original = edited.read_text(encoding="utf-8")
@@ -153,25 +159,25 @@ def bench_size(size: int, args: argparse.Namespace, ankdown: Path | None) -> lis
         return run(ankigen, corpus, env)
 
     try:
-        seconds, peak = _median(rebuild, runs, "ankigen rebuild")
+        seconds, cpu, peak = _median(rebuild, runs, "ankigen rebuild")
     finally:
         edited.write_text(original, encoding="utf-8")
-    rows.append(Row(size, "ankigen rebuild, 1 file edited", seconds, runs, notes + 1, peak))
+    rows.append(Row(size, "ankigen rebuild, 1 file edited", seconds, cpu, runs, notes + 1, peak))
 
     floor = [sys.executable, "-m", "bench.floor", str(notes_json), str(out / "floor.apkg")]
-    seconds, peak = _median(lambda: run(floor, corpus, env), runs, "genanki floor")
-    rows.append(Row(size, "floor: genanki alone, same notes", seconds, runs, notes, peak))
+    seconds, cpu, peak = _median(lambda: run(floor, corpus, env), runs, "genanki floor")
+    rows.append(Row(size, "floor: genanki alone, same notes", seconds, cpu, runs, notes, peak))
 
     parse = [sys.executable, "-m", "bench.parse_only", str(corpus / "notes")]
-    seconds, peak = _median(lambda: run(parse, corpus, env), runs, "markdown-it-py parse")
-    rows.append(Row(size, "markdown-it-py parse alone (sections)", seconds, runs, size, peak))
+    seconds, cpu, peak = _median(lambda: run(parse, corpus, env), runs, "markdown-it-py parse")
+    rows.append(Row(size, "markdown-it-py parse alone (sections)", seconds, cpu, runs, size, peak))
 
     if ankdown is not None:
         target = out / "ankdown.apkg"
         command = [str(ankdown), "-r", "notes", "-p", str(target)]
-        seconds, peak = _median(lambda: run(command, corpus / "ankdown", env), runs, "ankdown")
+        seconds, cpu, peak = _median(lambda: run(command, corpus / "ankdown", env), runs, "ankdown")
         count = dump_package(target, out / "ankdown.json", out / "ankdown-media")
-        rows.append(Row(size, "ankdown (PyPI, misaka C parser)", seconds, runs, count, peak))
+        rows.append(Row(size, "ankdown (PyPI, misaka C parser)", seconds, cpu, runs, count, peak))
     return rows
 
 
@@ -210,15 +216,15 @@ def _targets(rows: Sequence[Row]) -> list[str]:
 
 def report(rows: Sequence[Row]) -> str:
     lines = [
-        "| sections | tool | median s | runs | notes | notes/s | peak MB | s ÷ floor |",
-        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| sections | tool | median s | CPU s | runs | notes | notes/s | peak MB | s ÷ floor |",
+        "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in rows:
         floor = _find(rows, row.size, "floor")
         ratio = f"{row.seconds / floor.seconds:.2f}" if floor else ""
         lines.append(
-            f"| {row.size:,} | {row.tool} | {row.seconds:.2f} | {row.runs} | {row.notes:,} | "
-            f"{row.rate:,.0f} | {row.peak_rss_mb:.0f} | {ratio} |"
+            f"| {row.size:,} | {row.tool} | {row.seconds:.2f} | {row.cpu_seconds:.2f} | {row.runs} | "
+            f"{row.notes:,} | {row.rate:,.0f} | {row.peak_rss_mb:.0f} | {ratio} |"
         )
     return "\n".join([*lines, "", *_targets(rows)])
 
