@@ -9,8 +9,8 @@ decks: $(VENV)/.installed
 	$(BIN)/ankigen build notes -o dist
 
 test: $(VENV)/.test-installed
-	$(BIN)/ruff check ankigen tests
-	$(BIN)/ruff format --check ankigen tests
+	$(BIN)/ruff check ankigen tests bench
+	$(BIN)/ruff format --check ankigen tests bench
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 

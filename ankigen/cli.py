@@ -17,8 +17,9 @@ import click
 
 from ankigen import __version__
 from ankigen.atomic import atomic_file
+from ankigen.cache import CACHE_DIR
 from ankigen.classify import GENERAL, unclassified
-from ankigen.config import find_root, load_config
+from ankigen.config import Config, find_root, load_config
 from ankigen.diff import predict, read_package, render
 from ankigen.errors import AnkigenError, LockError, OutputError, UsageError
 from ankigen.identity import REMOVED_SEARCH, REMOVED_TAG
@@ -27,7 +28,9 @@ from ankigen.media import MediaOptions
 from ankigen.media.audit import report_json, report_lines
 from ankigen.media.fetch import CACHE_ENV
 from ankigen.model import BuildResult, Card, Diagnostic
+from ankigen.parallel import RunOptions
 from ankigen.pipeline import BuildOptions, CheckResult, build, check
+from ankigen.progress import terminal_progress
 from ankigen.watch import Rebuild, summary, watch
 
 __all__ = ["cli", "main"]
@@ -48,6 +51,11 @@ _FETCH_REMOTE = click.option(
     is_flag=True,
     help="Download http(s) images (10 s timeout, 10 MB cap, image types only; cached in the user "
     f"cache folder or ${CACHE_ENV}) and embed them. Default: keep them as links Anki shows when online.",
+)
+_NO_CACHE = click.option(
+    "--no-cache",
+    is_flag=True,
+    help=f"Re-read every file instead of reusing unchanged files' results from {CACHE_DIR}/.",
 )
 
 
@@ -91,6 +99,7 @@ def cli() -> None:
 @_CONFIG
 @_DEBUG
 @_FETCH_REMOTE
+@_NO_CACHE
 def build_command(
     paths: tuple[Path, ...],
     output: Path | None,
@@ -102,6 +111,7 @@ def build_command(
     config_path: Path | None,
     debug: bool,
     fetch_remote: bool = False,
+    no_cache: bool = False,
 ) -> None:
     """Build decks from PATHS (files or folders; default: notes/).
 
@@ -123,7 +133,8 @@ def build_command(
         raise OutputError(f"{out_dir}: the output folder is a file")
     lock_mode = "locked" if locked else "ignore" if no_lock else "update"
     media = MediaOptions(fetch_remote=fetch_remote)
-    options = BuildOptions(out_dir, split or config.split, media, lock=lock_mode, strict=strict)
+    run = _run_options(config, no_cache)
+    options = BuildOptions(out_dir, split or config.split, media, lock=lock_mode, strict=strict, run=run)
     result = build(_paths(paths, config.root), config, options)
     _print_diagnostics(result.diagnostics, debug)
     for deck in result.decks:
@@ -166,7 +177,10 @@ def check_command(
     1 MB, slow to sync and heavy on phones).
     """
     config = load_config(find_root(Path.cwd()), config_path)
-    result = check(_paths(paths, config.root), config, MediaOptions(fetch_remote=fetch_remote))
+    media = MediaOptions(fetch_remote=fetch_remote)
+    # No cache: check writes nothing at all.
+    run = _run_options(config, no_cache=True)
+    result = check(_paths(paths, config.root), config, media, run=run)
     _print_check(result)
     for line in report_lines(result.media):
         click.echo(line)
@@ -234,13 +248,22 @@ def watch_command(
     """
     config = load_config(find_root(Path.cwd()), config_path)
     out_dir = output or config.root / config.output
-    options = BuildOptions(out_dir, split or config.split)
+    # Cached, so that a rebuild after a save re-reads only the saved file; no progress bar
+    # between the summary lines.
+    run = _run_options(config, no_cache=False, progress=False)
+    options = BuildOptions(out_dir, split or config.split, run=run)
     click.echo(f"watching {', '.join(str(p) for p in _paths(paths, config.root))}; Ctrl-C stops", err=True)
 
     def report(event: Rebuild) -> None:
         click.echo(summary(event))
 
     watch(_paths(paths, config.root), config, options, report, debounce_ms=debounce)
+
+
+def _run_options(config: Config, no_cache: bool, progress: bool = True) -> RunOptions:
+    """The CLI caches, uses every core when there is enough to do, and shows progress on a terminal."""
+    cache_dir = None if no_cache else config.root / CACHE_DIR
+    return RunOptions(cache_dir=cache_dir, progress=terminal_progress() if progress else None)
 
 
 def _paths(paths: tuple[Path, ...], root: Path) -> list[Path]:

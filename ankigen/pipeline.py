@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import os
 import stat
 import time
@@ -18,6 +20,7 @@ from ankigen.discover import discover
 from ankigen.errors import LockError
 from ankigen.extract import distinct_cards, extract_report
 from ankigen.identity import IdentityResult, assign_identity
+from ankigen.inline_memo import InlineMemoMarkdown
 from ankigen.lockfile import LOCK_FILE, Lock, read_lock, write_lock
 from ankigen.media import (
     MediaOptions,
@@ -27,7 +30,6 @@ from ankigen.media import (
     new_fetcher,
     resolve_media,
 )
-from ankigen.media.fetch import RemoteFetcher
 from ankigen.model import (
     BuildResult,
     Card,
@@ -39,11 +41,22 @@ from ankigen.model import (
     SourceFile,
 )
 from ankigen.package import DeckSpec, write_package
+from ankigen.parallel import RunOptions, run_files
 from ankigen.parse import parse_file
 from ankigen.parse.markdown import new_markdown
 from ankigen.render import Renderer
 
-__all__ = ["BuildOptions", "CheckResult", "FileReport", "build", "check", "deck_name", "package_name"]
+__all__ = [
+    "BuildOptions",
+    "CheckResult",
+    "FileReport",
+    "RunOptions",
+    "build",
+    "check",
+    "deck_name",
+    "package_name",
+    "process_file",
+]
 
 
 @dataclass(frozen=True)
@@ -53,6 +66,7 @@ class BuildOptions:
     media: MediaOptions = field(default_factory=MediaOptions)
     lock: str = "update"  # "update": write ankigen.lock; "locked": fail if it would change; "ignore"
     strict: bool = False  # any warning or error: write nothing, leave the previous decks as they are
+    run: RunOptions | None = None  # how the per-file work runs (cache, workers, progress): serial if None
 
 
 @dataclass(frozen=True)
@@ -63,6 +77,7 @@ class FileReport:
     cards: tuple[Card, ...]
     diagnostics: tuple[Diagnostic, ...]
     silent: tuple[SilentSection, ...] = ()  # the sections that made no card, and why
+    media: MediaResolution | None = None  # how its images resolved
 
 
 @dataclass(frozen=True)
@@ -76,20 +91,24 @@ class CheckResult:
 
 
 def check(
-    paths: Sequence[Path], config: Config, media_options: MediaOptions | None = None, use_lock: bool = True
+    paths: Sequence[Path],
+    config: Config,
+    media_options: MediaOptions | None = None,
+    use_lock: bool = True,
+    run: RunOptions | None = None,
 ) -> CheckResult:
-    """Everything a build does short of writing packages."""
-    md = new_markdown()
-    renderer = Renderer(md)
+    """Everything a build does short of writing packages.
+
+    `run` says how the per-file work runs (cache, workers, progress); the result never depends on it.
+    """
     media_options = media_options or MediaOptions()
-    fetcher = new_fetcher(media_options)
-    reports = []
-    media_files = []
-    for source in discover(paths, config.root):
-        report, media = _check_file(source, renderer, fetcher, config)
-        reports.append(report)
-        if media is not None:
-            media_files.append((media, report.cards))
+    work = functools.partial(process_file, media_options=media_options)
+    sources = discover(paths, config.root)
+    run = run or RunOptions(workers=1)
+    if media_options.fetch_remote:  # what the network answers may change without any file changing
+        run = dataclasses.replace(run, cache_dir=None)
+    reports = run_files(work, sources, config, run, salt=repr(media_options))
+    media_files = [(report.media, report.cards) for report in reports if report.media is not None]
     placed = classify_cards(
         [card for report in reports for card in report.cards], config, [report.document for report in reports]
     )
@@ -106,27 +125,28 @@ def check(
     )
 
 
-def _check_file(
-    source: SourceFile, renderer: Renderer, fetcher: RemoteFetcher | None, config: Config
-) -> tuple[FileReport, MediaResolution | None]:
-    """One file's cards; anything that goes wrong with it becomes an error about that file alone."""
+def process_file(source: SourceFile, config: Config, media_options: MediaOptions | None = None) -> FileReport:
+    """One file's cards; anything that goes wrong with it becomes an error about that file alone.
+
+    Depends on nothing but the file, its images and the options, so it may run in a worker
+    process (it is top-level, hence picklable) and its result may be cached by content.
+    """
     unreadable = _not_a_file(source.path)
     if unreadable:
-        return FileReport(
-            Document(source, ()), (), (Diagnostic(source.display, 0, unreadable, "error"),)
-        ), None
+        return FileReport(Document(source, ()), (), (Diagnostic(source.display, 0, unreadable, "error"),))
     try:
-        document = parse_file(source)
-        media = resolve_media(document, fetcher)
-        extraction = extract_report(document, renderer.for_media(media.refs), config)
+        md = InlineMemoMarkdown(new_markdown())  # one tokenisation per text, for parse and render alike
+        document = parse_file(source, md)
+        media = resolve_media(document, new_fetcher(media_options or MediaOptions()))
+        extraction = extract_report(document, Renderer(md, media.refs), config)
         cards = [attach_media(card, media.refs) for card in extraction.cards]
         notes = (*document.diagnostics, *media.diagnostics)
-        return FileReport(document, tuple(cards), notes, extraction.silent), media
+        return FileReport(document, tuple(cards), notes, extraction.silent, media)
     except Exception as exc:  # one bad file must not stop the others; the CLI decides on --strict
         reason = " ".join(str(exc).split())[:200] or "no details"
         message = f"could not be turned into cards ({type(exc).__name__}: {reason}); no cards from this file"
         error = Diagnostic(source.display, 0, message, "error", detail=traceback.format_exc())
-        return FileReport(Document(source, ()), (), (error,)), None
+        return FileReport(Document(source, ()), (), (error,))
 
 
 def _not_a_file(path: Path) -> str:
@@ -139,7 +159,7 @@ def _not_a_file(path: Path) -> str:
 
 
 def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> BuildResult:
-    checked = check(paths, config, options.media, use_lock=options.lock != "ignore")
+    checked = check(paths, config, options.media, use_lock=options.lock != "ignore", run=options.run)
     identity = checked.identity
     assert identity is not None
     if options.strict and checked.diagnostics:  # nothing written: not the decks, not the lock

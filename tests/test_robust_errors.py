@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from markdown_it import MarkdownIt
 
 from ankigen.model import Document, SourceFile
 from ankigen.parse import parse_file
@@ -94,10 +95,10 @@ def test_an_exception_in_one_file_spares_the_others(
 ) -> None:
     """Fault injection: whatever a stage raises for one file becomes an error about that file."""
 
-    def parse_or_fail(source: SourceFile) -> Document:
+    def parse_or_fail(source: SourceFile, md: MarkdownIt | None = None) -> Document:
         if source.path.name == "cursed.md":
             raise ValueError("stage failed\non two lines")
-        return parse_file(source)
+        return parse_file(source, md)
 
     monkeypatch.setattr("ankigen.pipeline.parse_file", parse_or_fail)
     _write(project, "good.md", GOOD)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from markdown_it import MarkdownIt
+
 from ankigen.model import Diagnostic, Document, SourceFile
 from ankigen.parse.markdown import outline_images, parse_markdown
 from ankigen.parse.outline import looks_like_outline, parse_outline
@@ -12,8 +14,11 @@ from ankigen.parse.text import decode
 __all__ = ["parse_file", "parse_text"]
 
 
-def parse_file(source: SourceFile) -> Document:
-    """Read and parse one file. Unreadable files become a Document with an error diagnostic."""
+def parse_file(source: SourceFile, md: MarkdownIt | None = None) -> Document:
+    """Read and parse one file. Unreadable files become a Document with an error diagnostic.
+
+    `md`: the Markdown parser to use (default: a new one), so that a caller may reuse its tokens.
+    """
     try:
         data = source.path.read_bytes()
     except OSError as exc:
@@ -29,7 +34,7 @@ def parse_file(source: SourceFile) -> Document:
         first = decoded.repaired_lines[0]
         count = len(decoded.repaired_lines)
         notes.append(Diagnostic(source.display, first, f"repaired mis-encoded text on {count} line(s)"))
-    document = parse_text(decoded.text, source)
+    document = parse_text(decoded.text, source, md)
     return Document(
         source=document.source,
         sections=document.sections,
@@ -39,14 +44,14 @@ def parse_file(source: SourceFile) -> Document:
     )
 
 
-def parse_text(text: str, source: SourceFile) -> Document:
+def parse_text(text: str, source: SourceFile, md: MarkdownIt | None = None) -> Document:
     """Parse decoded text: an outline when its shape says so (never by file suffix), else Markdown."""
     if not text.strip():
         return Document(source, (), diagnostics=(Diagnostic(source.display, 0, "empty file: no cards"),))
     if looks_like_outline(text):
         outline = parse_outline(text, source)
-        return dataclasses.replace(outline, images=outline_images(outline.sections))
-    return parse_markdown(text, source)
+        return dataclasses.replace(outline, images=outline_images(outline.sections, md))
+    return parse_markdown(text, source, md)
 
 
 def _failed(source: SourceFile, message: str) -> Document:

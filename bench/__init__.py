@@ -1,0 +1,1 @@
+"""Benchmarks for ankigen (not installed with it): `python -m bench --help`."""
