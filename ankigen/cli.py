@@ -45,6 +45,18 @@ _CONFIG = click.option(
 _STRICT = click.option(
     "--strict", is_flag=True, help="Exit 1 when there is any warning; build then writes no deck."
 )
+_OUTPUT = click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    help="Folder for the .apkg files (default: 'output' from the config, else dist/).",
+)
+_SPLIT = click.option(
+    "--split",
+    type=click.Choice(["exam", "domain"]),
+    default=None,
+    help="One .apkg per exam (default), or one per exam and domain.",
+)
 _DEBUG = click.option("--debug", is_flag=True, help="Show the traceback of an error.")
 _FETCH_REMOTE = click.option(
     "--fetch-remote",
@@ -72,20 +84,10 @@ def cli() -> None:
 
 @cli.command("build")
 @_PATHS
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path),
-    help="Folder for the .apkg files (default: 'output' from the config, else dist/).",
-)
+@_OUTPUT
 @_STRICT
 @click.option("--report", type=click.Path(path_type=Path, dir_okay=False), help="Write a JSON report here.")
-@click.option(
-    "--split",
-    type=click.Choice(["exam", "domain"]),
-    default=None,
-    help="One .apkg per exam (default), or one per exam and domain.",
-)
+@_SPLIT
 @click.option(
     "--locked",
     is_flag=True,
@@ -215,18 +217,8 @@ def diff_command(old: Path, new: Path, style: str, debug: bool) -> None:
 
 @cli.command("watch")
 @_PATHS
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(path_type=Path, file_okay=False),
-    help="Folder for the .apkg files (default: 'output' from the config, else dist/).",
-)
-@click.option(
-    "--split",
-    type=click.Choice(["exam", "domain"]),
-    default=None,
-    help="One .apkg per exam (default), or one per exam and domain.",
-)
+@_OUTPUT
+@_SPLIT
 @click.option(
     "--debounce", type=click.IntRange(min=0), default=400, show_default=True, help="Wait this many ms."
 )

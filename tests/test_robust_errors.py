@@ -13,19 +13,14 @@ from markdown_it import MarkdownIt
 from ankigen.model import Document, SourceFile
 from ankigen.parse import parse_file
 from tests.conftest import RunCli
+from tests.media_support import write
 from tests.robust_helpers import build_and_import, visible_text
 
 GOOD = "# Compute\n\n## Amazon EC2\n\nVirtual servers billed by the **second**.\n"
 
 
 def _write(project: Path, name: str, data: str | bytes) -> Path:
-    path = project / "notes" / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(data, str):
-        path.write_text(data, encoding="utf-8")
-    else:
-        path.write_bytes(data)
-    return path
+    return write(project / "notes" / name, data)
 
 
 def _one_line_each(err: str) -> list[str]:
