@@ -220,7 +220,11 @@ def diff_command(old: Path, new: Path, style: str, debug: bool) -> None:
 @_OUTPUT
 @_SPLIT
 @click.option(
-    "--debounce", type=click.IntRange(min=0), default=400, show_default=True, help="Wait this many ms."
+    "--debounce",
+    type=click.IntRange(min=0),
+    default=400,
+    show_default=True,
+    help="Milliseconds of quiet after a change before rebuilding.",
 )
 @_CONFIG
 @_DEBUG
