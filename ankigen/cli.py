@@ -79,6 +79,19 @@ def cli() -> None:
     Headings, bullets, bold terms and Q/A pairs in your notes become Q/A and Cloze notes,
     one .apkg per exam with a subdeck per domain. Rebuild whenever your notes change:
     re-importing updates the cards in place and keeps every review.
+
+    \b
+    Examples:
+      ankigen build                      notes/ into dist/*.apkg
+      ankigen build notes/saa-c03 -o out one folder, another output folder
+      ankigen check --strict             what each file gives, exit 1 on any warning
+      ankigen watch                      rebuild on every save
+      ankigen diff old.apkg new.apkg     what re-importing will add, update, remove
+
+    \b
+    Settings: ankigen.toml at the project root, or [tool.ankigen] in pyproject.toml.
+    Exit codes: 0 ok; 1 errors, or warnings with --strict; 2 usage errors.
+    Note syntax: docs/note-syntax.md; every command has --help.
     """
 
 
