@@ -188,3 +188,19 @@ def _warnings(built: Built) -> list[dict[str, object]]:
     warnings = built.report.get("warnings", [])
     assert isinstance(warnings, list)
     return [w for w in warnings if isinstance(w, dict)]
+
+
+def test_the_committed_lock_matches_the_shipped_notes(tmp_path: Path) -> None:
+    """The release workflow builds with --locked: a change to the notes, the card rules or the
+    classifier must come with the regenerated ankigen.lock (see README, "Rebuilding")."""
+    for name in ("notes", "media"):
+        shutil.copytree(REPO / name, tmp_path / name)
+    for name in (CONFIG_FILE, "ankigen.lock"):
+        shutil.copy(REPO / name, tmp_path / name)
+    before = Path.cwd()
+    os.chdir(tmp_path)
+    try:
+        code = main(["check", "notes", "--locked"])
+    finally:
+        os.chdir(before)
+    assert code == 0, "ankigen.lock is stale: rebuild notes/ and commit ankigen.lock"
