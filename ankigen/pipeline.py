@@ -103,7 +103,8 @@ def check(
     """
     media_options = media_options or MediaOptions()
     work = functools.partial(process_file, media_options=media_options)
-    sources = discover(paths, config.root)
+    unreadable: list[Diagnostic] = []
+    sources = discover(paths, config.root, on_error=unreadable.append)
     run = run or RunOptions(workers=1)
     if media_options.fetch_remote:  # what the network answers may change without any file changing
         run = dataclasses.replace(run, cache_dir=None)
@@ -115,7 +116,9 @@ def check(
     lock = read_lock(config.root) if use_lock else Lock()
     # one question asked in two files of one deck is one card
     identity = assign_identity(distinct_cards(placed.cards), lock, _now(), config.root)
-    diagnostics = [d for report in reports for d in report.diagnostics] + [
+    diagnostics = [
+        *unreadable,
+        *(d for report in reports for d in report.diagnostics),
         *placed.diagnostics,
         *identity.diagnostics,
     ]

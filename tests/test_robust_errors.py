@@ -254,3 +254,24 @@ def test_a_file_that_fails_is_not_taken_for_removed_notes(project: Path, run_cli
     _write(project, "other.md", GOOD.replace("EC2", "Lambda"))
     assert run_cli("build", "-o", "out", cwd=project).code == 0
     assert (project / "ankigen.lock").read_bytes() == lock
+
+
+def test_a_folder_that_cannot_be_read_is_an_error_and_the_rest_still_builds(
+    project: Path, run_cli: RunCli
+) -> None:
+    """A folder nested past the system's path length limit cannot be listed, even by root (for
+    whom permission bits would not stop it): the build names it and builds everything else."""
+    _write(project, "ok.md", GOOD)
+    before = Path.cwd()
+    os.chdir(project / "notes")
+    try:
+        for _ in range(20):  # 20 x 250 characters: past PATH_MAX (4096) on every common system
+            os.mkdir("d" * 250)
+            os.chdir("d" * 250)
+        Path("deep.md").write_text(GOOD, encoding="utf-8")
+    finally:
+        os.chdir(before)
+    result = run_cli("build", "-o", "out", "--no-lock", "--no-cache", cwd=project)
+    assert result.code == 1
+    assert "cannot read folder" in result.err
+    assert list((project / "out").glob("*.apkg")), "the readable file still builds"
