@@ -199,15 +199,21 @@ def _place(card: Card, guid: str, entry: LockEntry | None, now: int) -> tuple[Ca
         mtime = entry.mtime
     else:
         mtime = _bump(entry, now)
-    sketch = _sketch(placed)
+    title = card.heading_path[-1] if card.heading_path else ""
+    if entry is not None and entry.fingerprint == fingerprint and entry.title == title:
+        # The sketch text is made of what the fingerprint hashes (kind, front, back, context):
+        # an unchanged note has the text it had, and is spared an HTML parse of its fields.
+        text = entry.text
+    else:
+        text = _sketch(placed).text
     record = LockEntry(
         guid=guid,
         key=anchor(card),
         kind=card.kind,
         fingerprint=fingerprint,
         mtime=mtime,
-        title=sketch.title,
-        text=sketch.text,
+        title=title,
+        text=text,
         source=card.source.display,
         exam=card.exam,
         domain=card.domain,
