@@ -19,6 +19,7 @@ from ankigen.config import Config
 from ankigen.discover import discover
 from ankigen.errors import LockError
 from ankigen.extract import distinct_cards, extract_report
+from ankigen.field_memo import FieldMemo, load_field_memo, save_field_memo
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.inline_memo import InlineMemoMarkdown
 from ankigen.lockfile import LOCK_FILE, Lock, read_lock, write_lock
@@ -181,10 +182,14 @@ def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> Build
     for card in (*checked.cards, *removed):
         groups[package_name(card, config, options.split)].append((deck_name(card, config), card))
     timestamp = _source_date_epoch()
+    cache_dir = options.run.cache_dir if options.run else None
+    memo = load_field_memo(cache_dir) if cache_dir else FieldMemo()
     decks: list[DeckFile] = [
-        write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp)
+        write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp, memo)
         for filename, cards in sorted(groups.items())
     ]
+    if cache_dir:
+        save_field_memo(cache_dir, memo)
     if options.lock == "update" and identity.changed and not unread:
         write_lock(config.root, identity.entries)
     return BuildResult(
