@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import html
+import pickle
+from pathlib import Path
 
 import nh3
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ankigen.cache import CACHE_DIR
 from ankigen.similarity import plain_text
+from bench.corpus import CorpusSpec, generate
+from tests.anki_helpers import collection, import_package, notes_of
+from tests.conftest import RunCli
 
 
 def parsed_plain_text(markup: str) -> str:
@@ -39,3 +46,45 @@ def test_plain_text_edge_cases() -> None:
         "&amp; <b>x</b>",
     ]:
         assert plain_text(text) == parsed_plain_text(text)
+
+
+def _build(run_cli: RunCli, folder: Path, out: Path, *extra: str) -> bytes:
+    result = run_cli("build", "notes", "-o", str(out), *extra, cwd=folder)
+    assert result.code == 0, result.err
+    (package,) = out.glob("*.apkg")
+    return package.read_bytes()
+
+
+def test_rebuild_with_remembered_fields_writes_the_same_package(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = generate(CorpusSpec(200), tmp_path)
+    _build(run_cli, folder, tmp_path / "first")
+    (memo_file,) = (folder / CACHE_DIR / "fields").glob("*.pickle")
+    remembered = pickle.loads(memo_file.read_bytes())
+    assert len(remembered) > 200  # every field of every note, sanitised once
+    edited = folder / "notes" / "0001.md"
+    edited.write_text(
+        edited.read_text(encoding="utf-8") + "\n- **Edited** one more fact.\n", encoding="utf-8"
+    )
+    from_memo = _build(run_cli, folder, tmp_path / "memo")
+    fresh = _build(run_cli, folder, tmp_path / "fresh", "--no-cache")
+    assert from_memo == fresh
+    with collection(tmp_path / "anki") as col:
+        import_package(col, next((tmp_path / "memo").glob("*.apkg")))
+        assert any("Edited" in text for note in notes_of(col) for text in note.fields.values())
+
+
+def test_a_damaged_field_memo_is_ignored(
+    tmp_path: Path, run_cli: RunCli, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = generate(CorpusSpec(100), tmp_path)
+    _build(run_cli, folder, tmp_path / "first")
+    (memo_file,) = (folder / CACHE_DIR / "fields").glob("*.pickle")
+    memo_file.write_bytes(memo_file.read_bytes()[:100])
+    damaged = _build(run_cli, folder, tmp_path / "damaged")
+    fresh = _build(run_cli, folder, tmp_path / "fresh", "--no-cache")
+    assert damaged == fresh
+    assert len(pickle.loads(memo_file.read_bytes())) > 100  # rewritten whole
