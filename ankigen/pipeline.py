@@ -179,8 +179,15 @@ def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> Build
     unread = {d.path for d in checked.diagnostics if d.severity == "error"}
     removed = tuple(card for card in identity.removed if card.source.display not in unread)
     groups: dict[str, list[tuple[str, Card]]] = defaultdict(list)
+    names: dict[tuple[str, str], tuple[str, str]] = {}  # package and deck are named by exam and domain
     for card in (*checked.cards, *removed):
-        groups[package_name(card, config, options.split)].append((deck_name(card, config), card))
+        named = names.get((card.exam, card.domain))
+        if named is None:
+            named = names[card.exam, card.domain] = (
+                package_name(card, config, options.split),
+                deck_name(card, config),
+            )
+        groups[named[0]].append((named[1], card))
     timestamp = _source_date_epoch()
     cache_dir = options.run.cache_dir if options.run else None
     memo = load_field_memo(cache_dir) if cache_dir else FieldMemo()
