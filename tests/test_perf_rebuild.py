@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import html
 import pickle
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ankigen.cache import CACHE_DIR
+from ankigen.gc_pause import paused_gc
 from ankigen.similarity import plain_text
 from bench.corpus import CorpusSpec, generate
 from tests.anki_helpers import collection, import_package, notes_of
@@ -88,3 +90,21 @@ def test_a_damaged_field_memo_is_ignored(
     fresh = _build(run_cli, folder, tmp_path / "fresh", "--no-cache")
     assert damaged == fresh
     assert len(pickle.loads(memo_file.read_bytes())) > 100  # rewritten whole
+
+
+def test_a_build_leaves_the_garbage_collector_as_it_found_it(tmp_path: Path, run_cli: RunCli) -> None:
+    folder = generate(CorpusSpec(100), tmp_path)
+    assert gc.isenabled()
+    _build(run_cli, folder, tmp_path / "out")
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), paused_gc():
+        assert not gc.isenabled()
+        raise RuntimeError("a failing stage")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # a caller that paused it keeps it paused
+    finally:
+        gc.enable()
