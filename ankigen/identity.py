@@ -107,9 +107,10 @@ def _match_by_key(
     """Pair cards with lock entries of the same key: the pinned anchor first, then the plain key
     (a note that just got pinned).  Several cards with one key are paired by likeness, with a warning."""
     diagnostics: list[Diagnostic] = []
+    anchors = [anchor(card) for card in cards]
     groups: dict[str, list[int]] = defaultdict(list)
-    for i, card in enumerate(cards):
-        groups[anchor(card)].append(i)
+    for i, key in enumerate(anchors):
+        groups[key].append(i)
     for members in groups.values():
         for card_index in members[1:]:
             card = cards[card_index]
@@ -121,11 +122,13 @@ def _match_by_key(
                     " and position (pin one with <!-- id: ... --> to choose)",
                 )
             )
-    for key_of in (anchor, lambda card: card.key):
+    for keys in (anchors, [card.key for card in cards]):
+        if len(matches) == len(cards):  # every card has its note: nothing left to pair
+            break
         by_key: dict[str, list[int]] = defaultdict(list)
-        for i, card in enumerate(cards):
+        for i, key in enumerate(keys):
             if i not in matches:
-                by_key[key_of(card)].append(i)
+                by_key[key].append(i)
         free: dict[str, list[int]] = defaultdict(list)
         claimed = set(matches.values())
         for j, entry in enumerate(entries):
@@ -179,10 +182,11 @@ def _bump(entry: LockEntry, now: int) -> int:
     return max(now, entry.mtime + 1)
 
 
-def _fingerprint(card: Card) -> str:
+def _fingerprint(card: Card, front: str) -> str:
+    """The hash of what a note shows, with `front` (its renumbered clozes) for the card's own."""
     # The Source field's line number is left out: a note that only moved down its file is not
     # re-imported (the stale line number is the price of keeping edits made in Anki).
-    parts = (card.kind, card.front, card.back, card.context, card.source.display, " ".join(sorted(card.tags)))
+    parts = (card.kind, front, card.back, card.context, card.source.display, " ".join(sorted(card.tags)))
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
 
 
@@ -191,23 +195,28 @@ def _place(card: Card, guid: str, entry: LockEntry | None, now: int) -> tuple[Ca
     front = card.front
     if card.kind == "cloze":
         front, clozes = renumber(card.front, entry.clozes if entry else ())
-    placed = dataclasses.replace(card, front=front, guid=guid)
-    fingerprint = _fingerprint(placed)
+    fingerprint = _fingerprint(card, front)
     if entry is None:
         mtime = now
     elif entry.fingerprint == fingerprint and not entry.removed:
         mtime = entry.mtime
     else:
         mtime = _bump(entry, now)
-    sketch = _sketch(placed)
+    title = card.heading_path[-1] if card.heading_path else ""
+    if entry is not None and entry.fingerprint == fingerprint and entry.title == title:
+        # The sketch text is made of what the fingerprint hashes (kind, front, back, context):
+        # an unchanged note has the text it had, and is spared an HTML parse of its fields.
+        text = entry.text
+    else:
+        text = _sketch(dataclasses.replace(card, front=front)).text
     record = LockEntry(
         guid=guid,
         key=anchor(card),
         kind=card.kind,
         fingerprint=fingerprint,
         mtime=mtime,
-        title=sketch.title,
-        text=sketch.text,
+        title=title,
+        text=text,
         source=card.source.display,
         exam=card.exam,
         domain=card.domain,
@@ -215,7 +224,7 @@ def _place(card: Card, guid: str, entry: LockEntry | None, now: int) -> tuple[Ca
         clozes=clozes,
         tags=tuple(sorted(card.tags)),
     )
-    return dataclasses.replace(placed, mtime=mtime), record
+    return dataclasses.replace(card, front=front, guid=guid, mtime=mtime), record
 
 
 def _sketch(card: Card) -> Sketch:

@@ -27,6 +27,7 @@ import genanki
 
 from ankigen.atomic import atomic_file
 from ankigen.errors import OutputError
+from ankigen.field_memo import FieldMemo
 from ankigen.model import Card, DeckFile
 from ankigen.sanitize import sanitize, sanitize_cloze, text_field
 
@@ -129,18 +130,25 @@ class _TimedNote(genanki.Note):  # type: ignore[misc]
         super().write_to_db(cursor, self.mtime or timestamp, deck_id, id_gen)
 
 
-def _note(card: Card, position: int = 0) -> genanki.Note:
+def _note(card: Card, position: int = 0, memo: FieldMemo | None = None) -> genanki.Note:
     source = f"removed from {card.source.display}" if card.removed else card.location
+    memo = memo or FieldMemo()
     # Every field passes the field guard here, whatever rule made it: a rule that forgot to
     # escape cannot put active content, stray braces or a field separator into the package.
     if card.kind == "qa":
-        model, first, second = _QA_MODEL, sanitize(card.front), sanitize(card.back)
+        model, first = _QA_MODEL, memo.field(sanitize, "html", card.front)
     else:
-        model, first, second = _CLOZE_MODEL, sanitize_cloze(card.front), sanitize(card.back)
+        model, first = _CLOZE_MODEL, memo.field(sanitize_cloze, "cloze", card.front)
+    second = memo.field(sanitize, "html", card.back)
     note = _TimedNote(
         card.mtime,
         model=model,
-        fields=[first, second, text_field(card.context), text_field(source)],
+        fields=[
+            first,
+            second,
+            memo.field(text_field, "text", card.context),
+            memo.field(text_field, "text", source),
+        ],
         guid=card.guid,
         tags=list(card.tags),
         sort_field=first,
@@ -152,19 +160,23 @@ def _note(card: Card, position: int = 0) -> genanki.Note:
     return note
 
 
-def write_package(spec: DeckSpec, out_dir: Path, timestamp: float | None = None) -> DeckFile:
+def write_package(
+    spec: DeckSpec, out_dir: Path, timestamp: float | None = None, memo: FieldMemo | None = None
+) -> DeckFile:
     """Write one .apkg atomically: a temporary file in the same folder, then a rename.
 
     A build killed at any moment leaves the previous .apkg as it was (and no partial file), and
     two builds writing into one folder each rename a complete file of their own into place.
+    `memo` holds fields already sanitised (by a previous build), which need not be again.
     """
+    memo = memo or FieldMemo()
     decks: dict[str, genanki.Deck] = {}
     media: dict[str, Path] = {}
     for position, (deck_name, card) in enumerate(spec.cards, start=1):
         deck = decks.get(deck_name)
         if deck is None:
             deck = decks[deck_name] = genanki.Deck(deck_id(deck_name), deck_name)
-        deck.add_note(_note(card, position))
+        deck.add_note(_note(card, position, memo))
         for ref in card.media:
             if ref.path is not None:
                 media[ref.stored_name] = ref.path

@@ -18,6 +18,7 @@ from typing import TypeVar, cast
 
 from ankigen.cache import CachedReport, FileCache, entry_blob, report_of
 from ankigen.config import Config
+from ankigen.gc_pause import paused_gc
 from ankigen.model import SourceFile
 
 __all__ = ["PARALLEL_MIN_BYTES", "RunOptions", "available_cpus", "run_files"]
@@ -68,12 +69,13 @@ def run_files(
     cache = FileCache(options.cache_dir, config, salt) if options.cache_dir else None
     results: list[R | None] = [None] * len(sources)
     todo: list[_Task] = []
-    for index, source in enumerate(sources):
-        lookup = cache.lookup(source) if cache else None
-        if lookup is not None and lookup.report is not None:
-            results[index] = cast(R, lookup.report)
-        else:
-            todo.append(_Task(index, source, lookup.key if lookup else ""))
+    with paused_gc():  # unpickling every cached result makes objects, not garbage
+        for index, source in enumerate(sources):
+            lookup = cache.lookup(source) if cache else None
+            if lookup is not None and lookup.report is not None:
+                results[index] = cast(R, lookup.report)
+            else:
+                todo.append(_Task(index, source, lookup.key if lookup else ""))
     tick = options.progress(len(todo)) if options.progress and todo else None
     workers = _workers(todo, options.workers)
     if workers <= 1:

@@ -19,6 +19,8 @@ from ankigen.config import Config
 from ankigen.discover import discover
 from ankigen.errors import LockError
 from ankigen.extract import distinct_cards, extract_report
+from ankigen.field_memo import FieldMemo, load_field_memo, save_field_memo
+from ankigen.gc_pause import paused_gc
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.inline_memo import InlineMemoMarkdown
 from ankigen.lockfile import LOCK_FILE, Lock, read_lock, write_lock
@@ -109,6 +111,17 @@ def check(
     if media_options.fetch_remote:  # what the network answers may change without any file changing
         run = dataclasses.replace(run, cache_dir=None)
     reports = run_files(work, sources, config, run, salt=repr(media_options))
+    with paused_gc():  # the whole-corpus stages: see ankigen.gc_pause
+        return _check_reports(reports, unreadable, config, media_options, use_lock)
+
+
+def _check_reports(
+    reports: Sequence[FileReport],
+    unreadable: Sequence[Diagnostic],
+    config: Config,
+    media_options: MediaOptions,
+    use_lock: bool,
+) -> CheckResult:
     media_files = [(report.media, report.cards) for report in reports if report.media is not None]
     placed = classify_cards(
         [card for report in reports for card in report.cards], config, [report.document for report in reports]
@@ -163,6 +176,11 @@ def _not_a_file(path: Path) -> str:
 
 def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> BuildResult:
     checked = check(paths, config, options.media, use_lock=options.lock != "ignore", run=options.run)
+    with paused_gc():  # the whole-corpus stages: see ankigen.gc_pause
+        return _write_decks(checked, config, options)
+
+
+def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) -> BuildResult:
     identity = checked.identity
     assert identity is not None
     if options.strict and checked.diagnostics:  # nothing written: not the decks, not the lock
@@ -178,13 +196,24 @@ def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> Build
     unread = {d.path for d in checked.diagnostics if d.severity == "error"}
     removed = tuple(card for card in identity.removed if card.source.display not in unread)
     groups: dict[str, list[tuple[str, Card]]] = defaultdict(list)
+    names: dict[tuple[str, str], tuple[str, str]] = {}  # package and deck are named by exam and domain
     for card in (*checked.cards, *removed):
-        groups[package_name(card, config, options.split)].append((deck_name(card, config), card))
+        named = names.get((card.exam, card.domain))
+        if named is None:
+            named = names[card.exam, card.domain] = (
+                package_name(card, config, options.split),
+                deck_name(card, config),
+            )
+        groups[named[0]].append((named[1], card))
     timestamp = _source_date_epoch()
+    cache_dir = options.run.cache_dir if options.run else None
+    memo = load_field_memo(cache_dir) if cache_dir else FieldMemo()
     decks: list[DeckFile] = [
-        write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp)
+        write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp, memo)
         for filename, cards in sorted(groups.items())
     ]
+    if cache_dir:
+        save_field_memo(cache_dir, memo)
     if options.lock == "update" and identity.changed and not unread:
         write_lock(config.root, identity.entries)
     return BuildResult(
