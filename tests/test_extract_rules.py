@@ -243,3 +243,25 @@ def test_a_long_parent_bullet_is_shortened_on_the_front() -> None:
     parent = "A rather long introduction that explains at length where the following ports are used"
     (card,) = by_rule(cards(f"# Ports\n\n- {parent}\n    - 443 = HTTPS\n"), "term")
     assert card.front == "Ports › A rather long introduction that explains at length where… › <b>443</b>"
+
+
+def test_contents_entries_worded_unlike_their_headings_are_still_contents() -> None:
+    text = (
+        "# Notes\n## Table of contents\n1. IAM - Identity and Access Management\n2. EC2 - Cloud Compute\n"
+        "## IAM (Identity and Access Management)\nUsers and roles.\n"
+        "## EC2 - Elastic Compute Cloud\nServers.\n"
+    )
+    extraction = extract_report(parse_text(text, SOURCE), Renderer(), Config(root=Path("/tmp")))
+    assert not [card for card in extraction.cards if "Table of contents" in card.context]
+    assert ("Notes › Table of contents", "table of contents") in [
+        (s.context, s.reason) for s in extraction.silent
+    ]
+
+
+def test_a_section_called_index_with_real_notes_makes_cards() -> None:
+    text = (
+        "# DynamoDB\n## Index\n- A global secondary index has its own partition key\n- Local ones share it\n"
+    )
+    found = cards(text)
+    assert found and all(card.context.startswith("DynamoDB › Index") for card in found)
+    assert any("own partition key" in card.back + card.front for card in found)

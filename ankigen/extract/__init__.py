@@ -20,7 +20,7 @@ from ankigen.config import Config
 from ankigen.extract import cloze, question, term, topic
 from ankigen.extract.context import SectionContext, normal_title
 from ankigen.extract.split import ANSWER_LIMIT, is_link_only
-from ankigen.extract.wording import is_toc_title, shorten
+from ankigen.extract.wording import shorten
 from ankigen.model import Card, Document, Section, SilentSection
 from ankigen.render import Renderer
 
@@ -53,8 +53,7 @@ def extract_report(document: Document, renderer: Renderer, config: Config) -> Ex
     contexts = list(_walk(document, document.sections, (), renderer, config))
     headings = frozenset(normal_title(ctx.path[-1]) for ctx in contexts if ctx.section.title)
     for ctx in (dataclasses.replace(c, headings=headings) for c in contexts):
-        toc = bool(ctx.section.title) and is_toc_title(ctx.title)
-        made = [] if toc else [card for rule in enabled for card in rule(ctx)]
+        made = [] if ctx.is_toc else [card for rule in enabled for card in rule(ctx)]
         if not made:
             silent.append(
                 SilentSection(
@@ -89,7 +88,7 @@ def _why(ctx: SectionContext, enabled: list[Rule]) -> str:
         return (
             "heading only (its subsections have the cards)" if section.children else "heading only, no body"
         )
-    if (section.title and is_toc_title(ctx.title)) or all(ctx.is_contents(b) for b in section.blocks):
+    if ctx.is_toc or all(ctx.is_contents(b) for b in section.blocks):
         return "table of contents"
     if not section.title:
         return "text before the first heading (no topic to ask about)"

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from ankigen.config import Config
-from ankigen.extract.wording import clean_title, is_question, qualify
+from ankigen.extract.split import is_link_only
+from ankigen.extract.wording import clean_title, is_question, is_toc_title, qualify
 from ankigen.model import PATH_SEPARATOR, Block, Card, CardKind, Document, Section
 from ankigen.render import Renderer
 from ankigen.render_rules import pseudo_bullet, strip_break
 
 __all__ = ["PATH_SEPARATOR", "Line", "SectionContext", "lines_of", "normal_title"]
+
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,33 @@ class SectionContext:
     def body(self) -> tuple[Block, ...]:
         """The section's blocks less any table of contents (a list of the document's own headings)."""
         return tuple(block for block in self.section.blocks if not self.is_contents(block))
+
+    @property
+    def is_toc(self) -> bool:
+        """A table of contents: titled like one ("Contents", "Index") and holding nothing but links
+        and the document's own headings.  A section called "Index" with real notes is not one."""
+        if not self.section.title or not is_toc_title(self.title):
+            return False
+        return all(self._only_pointers(block) for block in self.section.blocks)
+
+    def _only_pointers(self, block: Block) -> bool:
+        if block.kind == "paragraph":
+            return is_link_only(block.text)
+        if block.kind != "list":
+            return False
+        return all(
+            (is_link_only(item.text) or self._names_a_heading(item.text))
+            and all(self._only_pointers(child) for child in item.children)
+            for item in block.items
+        )
+
+    def _names_a_heading(self, markdown: str) -> bool:
+        """Whether a contents entry points at a heading; entries are often worded a little
+        differently from the heading itself ("IAM - Identity..." for "IAM (Identity...)")."""
+        words = set(_WORD.findall(normal_title(self.plain(markdown))))
+        return bool(words) and any(
+            len(words & set(_WORD.findall(heading))) >= 0.6 * len(words) for heading in self.headings
+        )
 
     def is_contents(self, block: Block) -> bool:
         if block.kind != "list" or len(block.items) < 2:

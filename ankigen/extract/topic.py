@@ -15,7 +15,7 @@ from ankigen.extract.context import PATH_SEPARATOR, SectionContext
 from ankigen.extract.pairs import qa_lines
 from ankigen.extract.split import Chunk, is_link_only, split_body
 from ankigen.extract.term import find_terms
-from ankigen.extract.wording import as_question, is_question, is_toc_title, qualify
+from ankigen.extract.wording import as_question, is_question, qualify
 from ankigen.model import Block, Card
 
 __all__ = ["body_cards", "body_of", "rule"]
@@ -23,7 +23,7 @@ __all__ = ["body_cards", "body_of", "rule"]
 
 def rule(ctx: SectionContext) -> Iterator[Card]:
     section = ctx.section
-    if not section.title or is_toc_title(ctx.title):
+    if not section.title or ctx.is_toc:
         return
     if ctx.answers_heading:
         return  # the question rule asks it, in the author's words
