@@ -15,21 +15,29 @@ each source file keeps only its newest entry.  Anything unreadable is treated as
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import stat
 import sys
-import tempfile
 from dataclasses import dataclass
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Protocol, cast
 
+from ankigen.atomic import atomic_file
 from ankigen.config import Config
 from ankigen.media import resolve_media
 from ankigen.model import Document, SourceFile
 
-__all__ = ["CACHE_DIR", "CachedReport", "FileCache", "Lookup", "code_fingerprint", "entry_blob", "report_of"]
+__all__ = [
+    "CACHE_DIR",
+    "CachedReport",
+    "FileCache",
+    "Lookup",
+    "code_fingerprint",
+    "entry_blob",
+    "replace_entry",
+    "report_of",
+]
 
 CACHE_DIR = ".ankigen-cache"
 _FORMAT = 1
@@ -121,13 +129,7 @@ class FileCache:
         target = self._entry(source, key)
         try:
             self._ensure_tagged()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as handle:
-                handle.write(blob)
-            os.replace(handle.name, target)
-            for old in target.parent.glob("*.pickle"):
-                if old != target:
-                    old.unlink(missing_ok=True)
+            replace_entry(target, blob)
         except OSError:
             pass  # a read-only or full disk costs speed, never the build
 
@@ -136,6 +138,17 @@ class FileCache:
         if not tag.exists():
             self.folder.mkdir(parents=True, exist_ok=True)
             tag.write_text(_TAG, encoding="ascii")
+
+
+def replace_entry(target: Path, blob: bytes) -> None:
+    """Write `blob` to `target` atomically and drop the other entries beside it, which only an
+    older version of the same thing can have left."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_file(target) as out:
+        out.write(blob)
+    for old in target.parent.glob("*.pickle"):
+        if old != target:
+            old.unlink(missing_ok=True)
 
 
 def entry_blob(report: CachedReport) -> bytes:

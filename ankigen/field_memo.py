@@ -9,13 +9,12 @@ are kept, so the file never grows past one build's worth.  Anything unreadable i
 
 from __future__ import annotations
 
-import os
+import contextlib
 import pickle
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ankigen.cache import code_fingerprint
+from ankigen.cache import code_fingerprint, replace_entry
 
 __all__ = ["FieldMemo", "load_field_memo", "save_field_memo"]
 
@@ -59,13 +58,5 @@ def load_field_memo(cache_dir: Path) -> FieldMemo:
 def save_field_memo(cache_dir: Path, memo: FieldMemo) -> None:
     """Keep the fields this build used, replacing what other versions of ankigen left."""
     target = _path(cache_dir)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=target.parent, suffix=".tmp", delete=False) as handle:
-            pickle.dump(memo.used, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(handle.name, target)
-        for old in target.parent.glob("*.pickle"):
-            if old != target:
-                old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a read-only or full disk costs speed, never the build
+    with contextlib.suppress(OSError):  # a read-only or full disk costs speed, never the build
+        replace_entry(target, pickle.dumps(memo.used, protocol=pickle.HIGHEST_PROTOCOL))
