@@ -19,7 +19,7 @@ import dataclasses
 import hashlib
 import html
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,15 +70,26 @@ def anchor(card: Card) -> str:
     return f"pin:{card.pinned_id}|{local}"
 
 
-def assign_identity(cards: Sequence[Card], lock: Lock, now: int, root: Path) -> IdentityResult:
-    """Match `cards` to the notes in `lock`; `now` is the mtime of content that changes now."""
-    entries = list(lock.entries)
+def assign_identity(
+    cards: Sequence[Card],
+    lock: Lock,
+    now: int,
+    root: Path,
+    in_scope: Callable[[LockEntry], bool] = lambda entry: True,
+) -> IdentityResult:
+    """Match `cards` to the notes in `lock`; `now` is the mtime of content that changes now.
+
+    Only the lock's notes `in_scope` (from files this build covers) can be matched or found
+    removed: building one folder of a project leaves the notes of the others as they are.
+    """
+    entries = [entry for entry in lock.entries if in_scope(entry)]
+    elsewhere = [entry for entry in lock.entries if not in_scope(entry)]
     matches: dict[int, int] = {}  # card index -> entry index
     diagnostics = list(lock.diagnostics)
     diagnostics += _match_by_key(cards, entries, matches)
     _match_by_similarity(cards, entries, matches)
 
-    taken = {entry.guid for entry in entries}
+    taken = {entry.guid for entry in lock.entries}
     out_cards, out_entries = [], []
     for i, card in enumerate(cards):
         entry = entries[matches[i]] if i in matches else None
@@ -96,6 +107,7 @@ def assign_identity(cards: Sequence[Card], lock: Lock, now: int, root: Path) -> 
             )
             removed.append(_removed_card(gone, root))
             out_entries.append(gone)
+    out_entries.extend(elsewhere)
     out_entries.sort(key=lambda e: e.guid)
     changed = tuple(out_entries) != lock.entries
     return IdentityResult(tuple(out_cards), tuple(removed), tuple(out_entries), changed, tuple(diagnostics))

@@ -10,7 +10,7 @@ import stat
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +23,7 @@ from ankigen.field_memo import FieldMemo, load_field_memo, save_field_memo
 from ankigen.gc_pause import paused_gc
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.inline_memo import InlineMemoMarkdown
-from ankigen.lockfile import LOCK_FILE, Lock, read_lock, write_lock
+from ankigen.lockfile import LOCK_FILE, Lock, LockEntry, read_lock, write_lock
 from ankigen.media import (
     MediaOptions,
     MediaResolution,
@@ -112,7 +112,9 @@ def check(
         run = dataclasses.replace(run, cache_dir=None)
     reports = run_files(work, sources, config, run, salt=repr(media_options))
     with paused_gc():  # the whole-corpus stages: see ankigen.gc_pause
-        return _check_reports(reports, unreadable, config, media_options, use_lock)
+        return _check_reports(
+            reports, unreadable, config, media_options, use_lock, _covered_by(paths, config.root)
+        )
 
 
 def _check_reports(
@@ -121,6 +123,7 @@ def _check_reports(
     config: Config,
     media_options: MediaOptions,
     use_lock: bool,
+    in_scope: Callable[[LockEntry], bool],
 ) -> CheckResult:
     media_files = [(report.media, report.cards) for report in reports if report.media is not None]
     placed = classify_cards(
@@ -128,7 +131,7 @@ def _check_reports(
     )
     lock = read_lock(config.root) if use_lock else Lock()
     # one question asked in two files of one deck is one card
-    identity = assign_identity(distinct_cards(placed.cards), lock, _now(), config.root)
+    identity = assign_identity(distinct_cards(placed.cards), lock, _now(), config.root, in_scope)
     diagnostics = [
         *unreadable,
         *(d for report in reports for d in report.diagnostics),
@@ -236,3 +239,14 @@ def _now() -> int:
 def _source_date_epoch() -> float | None:
     value = os.environ.get("SOURCE_DATE_EPOCH")
     return float(value) if value and value.isdigit() else None
+
+
+def _covered_by(paths: Sequence[Path], root: Path) -> Callable[[LockEntry], bool]:
+    """Whether a lock entry's notes file lies under what this build reads (existing or not)."""
+    scope = [path.resolve() for path in paths]
+
+    def covers(entry: LockEntry) -> bool:
+        source = (root / entry.source).resolve()
+        return any(source.is_relative_to(folder) for folder in scope)
+
+    return covers

@@ -265,3 +265,29 @@ def test_a_term_keeps_its_number_and_numbers_are_never_reused(rebuilds: list[lis
         for number, term in cloze_terms(renumbered):
             assert owner.setdefault(number, term) == term
         assert len({n for _, n in table}) == len(table)
+
+
+def test_building_one_folder_leaves_the_other_folders_notes_alone(
+    ec2_project: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    write(ec2_project, "saa/storage.md", STORAGE)
+    build(run_cli, ec2_project, "-o", "all")
+    before = read_lock(ec2_project).entries
+    assert any(entry.source == "notes/saa/storage.md" for entry in before)
+
+    # only the Compute notes: the Storage notes are neither matched nor shipped as removed
+    out = build(run_cli, ec2_project, "notes/ec2.md", "-o", "part")
+    assert "ankigen::removed" not in out
+    assert read_lock(ec2_project).entries == before
+    with collection(tmp_path / "col") as col:
+        for package in sorted((ec2_project / "part").glob("*.apkg")):
+            import_package(col, package)
+        notes = notes_of(col)
+    assert notes and not any("ankigen::removed" in note.tags for note in notes)
+    assert not any("notes/saa/storage.md" in note.fields.get("Source", "") for note in notes)
+
+    # a file deleted inside the folder built is still a removal
+    (ec2_project / "notes" / "saa" / "storage.md").unlink()
+    out = build(run_cli, ec2_project, "notes/saa", "-o", "gone")
+    removed = [entry for entry in read_lock(ec2_project).entries if entry.removed]
+    assert removed and {entry.source for entry in removed} == {"notes/saa/storage.md"}
