@@ -5,32 +5,28 @@ Exit codes: 0 success; 1 errors, or warnings under --strict; 2 usage errors.
 
 from __future__ import annotations
 
-import json
 import sys
 import traceback
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import click
 
 from ankigen import __version__
-from ankigen.atomic import atomic_file
 from ankigen.cache import CACHE_DIR
-from ankigen.classify import GENERAL, unclassified
 from ankigen.config import Config, find_root, load_config
 from ankigen.diff import predict, read_package, render
 from ankigen.errors import AnkigenError, LockError, OutputError, UsageError
 from ankigen.identity import REMOVED_SEARCH, REMOVED_TAG
 from ankigen.lockfile import LOCK_FILE
 from ankigen.media import MediaOptions
-from ankigen.media.audit import report_json, report_lines
+from ankigen.media.audit import report_lines
 from ankigen.media.fetch import CACHE_ENV
-from ankigen.model import BuildResult, Card, Diagnostic
+from ankigen.model import Diagnostic
 from ankigen.parallel import RunOptions
-from ankigen.pipeline import BuildOptions, CheckResult, build, check
+from ankigen.pipeline import BuildOptions, build, check
 from ankigen.progress import terminal_progress
+from ankigen.reporting import build_report, check_lines, problems, write_report
 from ankigen.watch import Rebuild, summary, watch
 
 __all__ = ["cli", "main"]
@@ -163,9 +159,9 @@ def build_command(
             err=True,
         )
     if strict and result.diagnostics:
-        click.echo(f"ankigen: --strict: {_problems(result.diagnostics)}; no decks written", err=True)
+        click.echo(f"ankigen: --strict: {problems(result.diagnostics)}; no decks written", err=True)
     if report:
-        _write_report(report, _build_report(result))
+        write_report(report, build_report(result))
     _finish(result.diagnostics, strict)
 
 
@@ -196,7 +192,8 @@ def check_command(
     # No cache: check writes nothing at all.
     run = _run_options(config, no_cache=True)
     result = check(_paths(paths, config.root), config, media, run=run)
-    _print_check(result)
+    for line in check_lines(result):
+        click.echo(line)
     for line in report_lines(result.media):
         click.echo(line)
     _print_diagnostics(result.diagnostics, debug)
@@ -286,85 +283,10 @@ def _print_diagnostics(diagnostics: Sequence[Diagnostic], debug: bool = False) -
             click.echo(diagnostic.detail.rstrip(), err=True)
 
 
-def _problems(diagnostics: Sequence[Diagnostic]) -> str:
-    errors = sum(d.severity == "error" for d in diagnostics)
-    warnings = len(diagnostics) - errors
-    return f"{errors} error(s), {warnings} warning(s)"
-
-
-def _write_report(path: Path, data: dict[str, Any]) -> None:
-    text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    try:
-        with atomic_file(path) as stream:
-            stream.write(text.encode("utf-8"))
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write the report: {exc.strerror or exc}") from None
-
-
-def _print_check(result: CheckResult) -> None:
-    for report in result.files:
-        qa = sum(card.kind == "qa" for card in report.cards)
-        rules = Counter(card.rule for card in report.cards)
-        by_rule = ", ".join(f"{name} {count}" for name, count in sorted(rules.items()))
-        click.echo(
-            f"{report.document.source.display}: {qa} Q/A, {len(report.cards) - qa} cloze"
-            + (f" ({by_rule})" if by_rule else "")
-        )
-        for silent in report.silent:
-            click.echo(f"  line {silent.line}: no cards from {silent.context}: {silent.reason}")
-    _print_placement(result.cards)
-
-
-def _print_placement(cards: Sequence[Card]) -> None:
-    """Notes per exam and domain, then the sections no service or category placed."""
-    exams: dict[str, Counter[str]] = {}
-    for card in cards:
-        exams.setdefault(card.exam, Counter())[card.domain] += 1
-    for exam, domains in exams.items():
-        listed = ", ".join(f"{domain} {count}" for domain, count in sorted(domains.items()))
-        label = f"{exam} (no exam found; see default_exam)" if exam == GENERAL else exam
-        click.echo(f"{label}: {sum(domains.values())} notes in {len(domains)} domains ({listed})")
-    sections = unclassified(cards)
-    if sections:
-        click.echo(
-            f"{len(sections)} sections in {GENERAL} (no service or category found in their headings or text):"
-        )
-        for section in sections:
-            notes = f"{section.cards} note" + ("s" if section.cards > 1 else "")
-            click.echo(f"  {section.location}: {section.context or '(no heading)'} ({notes})")
-
-
 def _finish(diagnostics: Sequence[Diagnostic], strict: bool) -> None:
     errors = sum(d.severity == "error" for d in diagnostics)
     if errors or (strict and diagnostics):
         raise SystemExit(1)
-
-
-def _build_report(result: BuildResult) -> dict[str, Any]:
-    return {
-        "version": __version__,
-        "decks": [
-            {
-                "file": str(deck.path),
-                "decks": list(deck.deck_names),
-                "notes": deck.note_count,
-                "media": deck.media_count,
-            }
-            for deck in result.decks
-        ],
-        "notes": len(result.cards),
-        "media": report_json(result.media),
-        "unclassified": [
-            {"location": section.location, "context": section.context, "notes": section.cards}
-            for section in unclassified(result.cards)
-        ],
-        "removed_notes": len(result.removed),
-        "note_changes": dict(result.counts),  # "new", "changed", "removed" since ankigen.lock
-        "warnings": [
-            {"file": d.path, "line": d.line, "message": d.message, "severity": d.severity}
-            for d in result.diagnostics
-        ],
-    }
 
 
 def main(argv: Sequence[str] | None = None) -> int:
