@@ -82,8 +82,10 @@ def assign_identity(
     Only the lock's notes `in_scope` (from files this build covers) can be matched or found
     removed: building one folder of a project leaves the notes of the others as they are.
     """
-    entries = [entry for entry in lock.entries if in_scope(entry)]
-    elsewhere = [entry for entry in lock.entries if not in_scope(entry)]
+    entries: list[LockEntry] = []
+    elsewhere: list[LockEntry] = []
+    for locked in lock.entries:
+        (entries if in_scope(locked) else elsewhere).append(locked)
     matches: dict[int, int] = {}  # card index -> entry index
     diagnostics = list(lock.diagnostics)
     diagnostics += _match_by_key(cards, entries, matches)

@@ -245,8 +245,13 @@ def _covered_by(paths: Sequence[Path], root: Path) -> Callable[[LockEntry], bool
     """Whether a lock entry's notes file lies under what this build reads (existing or not)."""
     scope = [path.resolve() for path in paths]
 
+    # A lock holds one entry per note and a few notes files: resolve each file once.
+    @functools.cache
+    def file_covered(source: str) -> bool:
+        resolved = (root / source).resolve()
+        return any(resolved.is_relative_to(folder) for folder in scope)
+
     def covers(entry: LockEntry) -> bool:
-        source = (root / entry.source).resolve()
-        return any(source.is_relative_to(folder) for folder in scope)
+        return file_covered(entry.source)
 
     return covers
