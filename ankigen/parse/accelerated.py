@@ -1,0 +1,459 @@
+"""markdown-it-py's token stream, built from markdown-it-pyrs's tree when that is provably the same.
+
+markdown-it-py is the reference and stays so: `parse_tokens` is the one place that chooses, and
+it falls back to `md.parse` whenever this module declines.  markdown-it-pyrs (the Rust port of
+markdown-it, by markdown-it-py's maintainers) builds its syntax tree some ten times faster; this
+module turns that tree into the tokens markdown-it-py's block and inline rules would have made
+(types, tags, nesting, levels, line maps, contents, markups, infos, attributes, hidden tight
+paragraphs), then runs markdown-it-py's own remaining core rules on them (linkify, text join,
+the inline memo), so linkification and everything after it is the reference's own code.
+
+It declines, up front or on meeting any node it does not know, everything where the two parsers
+are not known to agree: another dialect than ankigen's, math (`$`, which pyrs lacks), raw HTML
+and autolinks (`<`), entities (`&`), link reference definitions (`]:`), tabs and control
+characters, block quotes, footnotes, plain-text URLs (`://` outside link destinations: the
+reference linkifies those inside the inline parse), empty list items, and very deep nesting.
+A differential test holds it to token-for-token identity with markdown-it-py.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Sequence
+from dataclasses import dataclass
+from importlib import metadata
+
+import markdown_it_pyrs
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import mdTrim
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+__all__ = ["accelerated_tokens", "parse_tokens", "pyrs_version"]
+
+# ankigen's dialect (ankigen.parse.markdown.new_markdown), rule by rule: any other parser is
+# left to markdown-it-py, so a change of dialect can never be served by a stale translation.
+_CORE = ("normalize", "block", "inline", "linkify", "text_join")
+_CORE_EXTRA = ((), ("ankigen_inline_memo",))
+_BLOCK = (
+    "front_matter", "table", "code", "math_block", "fence", "blockquote", "hr", "list", "reference",
+    "html_block", "heading", "lheading", "paragraph",
+)  # fmt: skip
+_INLINE = (
+    "text", "linkify", "newline", "math_inline", "escape", "backticks", "strikethrough", "emphasis",
+    "link", "image", "autolink", "html_inline", "entity",
+)  # fmt: skip
+_INLINE2 = ("balance_pairs", "strikethrough", "emphasis", "fragments_join")
+_OPTIONS = {"maxNesting": 40, "html": True, "linkify": True, "typographer": False}
+
+# Characters and sequences whose handling differs between the parsers, or that start constructs
+# this module does not translate.
+_DECLINED = re.compile(r"[$<&\t\x00-\x08\x0b-\x1f\x7f]|\]:")
+_MAX_LEVEL = 30  # block nesting (2 per list level) kept well below markdown-it's maxNesting
+_ALIGN = {"left": "left", "right": "right", "center": "center"}
+
+
+class _Declined(Exception):
+    """The tree holds something this module does not translate exactly."""
+
+
+def pyrs_version() -> str:
+    return metadata.version("markdown-it-pyrs")
+
+
+def parse_tokens(md: MarkdownIt, text: str) -> list[Token]:
+    """`md.parse(text)`: from markdown-it-pyrs when it provably gives the same tokens, else from md."""
+    tokens = accelerated_tokens(md, text)
+    return md.parse(text) if tokens is None else tokens
+
+
+def accelerated_tokens(md: MarkdownIt, text: str) -> list[Token] | None:
+    """The tokens `md.parse(text)` gives, built from markdown-it-pyrs's tree; None when declined."""
+    if not _is_ankigen_dialect(md) or _DECLINED.search(text):
+        return None
+    lines = text.split("\n")
+    tokens: list[Token] = []
+    first = 0
+    if text.startswith("-"):
+        front = _front_matter(md, lines)
+        if front is None:
+            return None
+        if front:
+            tokens.append(front[0])
+            first = front[1]
+    body = text[sum(len(line) + 1 for line in lines[:first]) :] if first else text
+    try:
+        _Translator(body, first, tokens).document(_pyrs_tree(body))
+    except _Declined:
+        return None
+    state = StateCore(text, md, {}, tokens)
+    names = md.core.ruler.get_active_rules()
+    for rule in md.core.ruler.getRules("")[names.index("inline") + 1 :]:
+        rule(state)
+    return state.tokens
+
+
+def _pyrs_tree(text: str) -> markdown_it_pyrs.Node:
+    parser = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
+    return parser.tree(text)
+
+
+def _is_ankigen_dialect(md: MarkdownIt) -> bool:
+    core = tuple(md.core.ruler.get_active_rules())
+    return (
+        any(core == (*_CORE, *extra) for extra in _CORE_EXTRA)
+        and tuple(md.block.ruler.get_active_rules()) == _BLOCK
+        and tuple(md.inline.ruler.get_active_rules()) == _INLINE
+        and tuple(md.inline.ruler2.get_active_rules()) == _INLINE2
+        and all(md.options.get(name) == value for name, value in _OPTIONS.items())
+    )
+
+
+def _front_matter(md: MarkdownIt, lines: Sequence[str]) -> tuple[Token, int] | tuple[()] | None:
+    """The document's front matter token and the line after it, by markdown-it-py's own rule run
+    on the lines up to its closing marker; () when there is none; None when unsure."""
+    rule = next(r.fn for r in md.block.ruler.__rules__ if r.name == "front_matter")
+    head: list[Token] = []
+    if not rule(StateBlock(lines[0], md, {}, head), 0, 1, True):
+        return ()
+    close = next(
+        (i for i in range(1, len(lines)) if lines[i].lstrip(" ").startswith("---") or lines[i][:3] == "..."),
+        None,
+    )
+    if close is None:
+        return None
+    state = StateBlock("\n".join(lines[: close + 1]), md, {}, head)
+    if not rule(state, 0, state.lineMax, False) or len(head) != 1 or head[0].map != [0, close + 1]:
+        return None
+    return head[0], close + 1
+
+
+@dataclass
+class _Translator:
+    """Turns one pyrs tree of `text` (whose first line is line `offset` of the document) into tokens."""
+
+    text: str
+    offset: int
+    tokens: list[Token]
+
+    def __post_init__(self) -> None:
+        self.data = self.text.encode()
+        self.lines = self.text.split("\n")
+        self.count = len(self.lines) - (1 if self.text.endswith("\n") or not self.text else 0)
+        starts = [0]
+        for line in self.lines[:-1]:
+            starts.append(starts[-1] + len(line.encode()) + 1)
+        self.starts = starts
+
+    # -- positions ---------------------------------------------------------------------------
+    def _line(self, byte: int) -> int:
+        return bisect_right(self.starts, byte) - 1
+
+    def _span(self, node: markdown_it_pyrs.Node) -> tuple[int, int]:
+        """The node's first line and the line after its last (pyrs maps bytes, end exclusive)."""
+        if node.srcmap is None:
+            raise _Declined(node.name)
+        start, end = node.srcmap
+        return self._line(start), self._line(max(start, end - 1)) + 1
+
+    def _line_end(self, line: int) -> int:
+        return self.starts[line] + len(self.lines[line].encode())
+
+    def _blank(self, line: int) -> bool:
+        return not self.lines[line].strip(" ")
+
+    def _map(self, start: int, end: int) -> list[int]:
+        return [start + self.offset, end + self.offset]
+
+    def _push(self, kind: str, tag: str, nesting: int, level: int, **fields: object) -> Token:
+        token = Token(kind, tag, nesting, level=level, block=True, **fields)  # type: ignore[arg-type]
+        self.tokens.append(token)
+        return token
+
+    # -- blocks ------------------------------------------------------------------------------
+    def document(self, root: markdown_it_pyrs.Node) -> None:
+        self._blocks(root.children, 0, 0, self.count, tight=False)
+
+    def _blocks(
+        self, nodes: Sequence[markdown_it_pyrs.Node], level: int, indent: int, bound: int, tight: bool
+    ) -> None:
+        """Block children of a container; runs of inline nodes are a tight item's paragraphs."""
+        if level >= _MAX_LEVEL:
+            raise _Declined("nesting")
+        i = 0
+        while i < len(nodes):
+            node = nodes[i]
+            if node.name in _INLINE_NODES:
+                j = i
+                while j < len(nodes) and nodes[j].name in _INLINE_NODES:
+                    j += 1
+                if not tight:
+                    raise _Declined("inline outside a paragraph")
+                after = self._span(nodes[j])[0] if j < len(nodes) else bound
+                self._paragraph(nodes[i:j], self._start_byte(nodes[i]), level, indent, after, hidden=True)
+                i = j
+                continue
+            after = self._span(nodes[i + 1])[0] if i + 1 < len(nodes) else bound
+            self._block(node, level, indent, after)
+            i += 1
+
+    def _start_byte(self, node: markdown_it_pyrs.Node) -> int:
+        if node.srcmap is None:
+            raise _Declined(node.name)
+        return node.srcmap[0]
+
+    def _block(self, node: markdown_it_pyrs.Node, level: int, indent: int, after: int) -> None:
+        name = node.name
+        if name == "paragraph":
+            self._paragraph(node.children, self._start_byte(node), level, indent, after, hidden=False)
+        elif name == "heading":
+            self._heading(node, level)
+        elif name == "lheading":
+            self._lheading(node, level, indent)
+        elif name in ("bullet_list", "ordered_list"):
+            self._list(node, level, after)
+        elif name == "fence":
+            self._fence(node, level)
+        elif name == "code_block":
+            start, end = self._span(node)
+            content = str(node.meta.get("content", ""))
+            self._push("code_block", "code", 0, level, content=content, map=self._map(start, end))
+        elif name == "hr":
+            start, _ = self._span(node)
+            marker = str(node.meta["marker"])
+            markup = marker * (self.lines[start].count(marker) + 1)
+            self._push("hr", "hr", 0, level, markup=markup, map=self._map(start, start + 1))
+        elif name == "table":
+            self._table(node, level)
+        else:
+            raise _Declined(name)
+
+    def _paragraph(
+        self,
+        children: Sequence[markdown_it_pyrs.Node],
+        start_byte: int,
+        level: int,
+        indent: int,
+        after: int,
+        hidden: bool,
+    ) -> None:
+        start = self._line(start_byte)
+        end = start + 1
+        while end < min(after, self.count) and not self._blank(end):
+            end += 1
+        first = self.data[start_byte : self._line_end(start)].decode()
+        rest = [_dedent(line, indent) for line in self.lines[start + 1 : end]]
+        content = mdTrim("\n".join([first, *rest]))
+        span = self._map(start, end)
+        self._push("paragraph_open", "p", 1, level, map=span, hidden=hidden)
+        self._inline(content, children, level + 1, span)
+        self._push("paragraph_close", "p", -1, level, hidden=hidden)
+
+    def _heading(self, node: markdown_it_pyrs.Node, level: int) -> None:
+        start, _ = self._span(node)
+        depth = int(node.meta["level"])
+        text = self.data[self._start_byte(node) : self._line_end(start)].decode().lstrip(" ")[depth:]
+        text = text.rstrip(" ")
+        stripped = text.rstrip("#")  # a closing sequence counts only after a space
+        if len(stripped) < len(text) and stripped and stripped[-1] == " ":
+            text = stripped
+        tag, markup = f"h{depth}", "#" * depth
+        span = self._map(start, start + 1)
+        self._push("heading_open", tag, 1, level, markup=markup, map=span)
+        self._inline(mdTrim(text), node.children, level + 1, span)
+        self._push("heading_close", tag, -1, level, markup=markup)
+
+    def _lheading(self, node: markdown_it_pyrs.Node, level: int, indent: int) -> None:
+        start, end = self._span(node)
+        depth = int(node.meta["level"])
+        marker = str(node.meta["marker"])
+        first = self.data[self._start_byte(node) : self._line_end(start)].decode()
+        rest = [_dedent(line, indent) for line in self.lines[start + 1 : end - 1]]
+        content = mdTrim("\n".join([first, *rest]))
+        tag = f"h{depth}"
+        self._push("heading_open", tag, 1, level, markup=marker, map=self._map(start, end))
+        self._inline(content, node.children, level + 1, self._map(start, end - 1))
+        self._push("heading_close", tag, -1, level, markup=marker)
+
+    def _fence(self, node: markdown_it_pyrs.Node, level: int) -> None:
+        start, end = self._span(node)
+        meta = node.meta
+        markup = str(meta["marker"]) * int(meta["marker_len"])
+        fields = {"content": str(meta["content"]), "info": str(meta["info"]), "markup": markup}
+        self._push("fence", "code", 0, level, map=self._map(start, end), **fields)
+
+    def _list(self, node: markdown_it_pyrs.Node, level: int, after: int) -> None:
+        ordered = node.name == "ordered_list"
+        kind, tag = ("ordered_list", "ol") if ordered else ("bullet_list", "ul")
+        marker = str(node.meta["marker"])
+        items = node.children
+        if not items or any(item.name != "list_item" for item in items):
+            raise _Declined("list")
+        start, _ = self._span(items[0])
+        attrs: dict[str, str | int | float] = {}
+        if ordered and int(node.meta["start"]) != 1:
+            attrs["start"] = int(node.meta["start"])
+        opening = self._push(f"{kind}_open", tag, 1, level, markup=marker, attrs=attrs)
+        tight = all(child.name != "paragraph" for item in items for child in item.children)
+        end = start
+        for index, item in enumerate(items):
+            first, last = self._span(item)
+            end = last
+            while end < self.count and self._blank(end):
+                end += 1
+            bound = self._span(items[index + 1])[0] if index + 1 < len(items) else after
+            prefix = self.data[self.starts[first] : self._start_byte(item)].decode()
+            found = _ITEM.fullmatch(self.lines[first], len(prefix))
+            if prefix.strip(" ") or found is None or not found.group(3) or len(found.group(2)) > 4:
+                raise _Declined("item")  # not alone on its line, empty, or starting with code
+            number = found.group(1)[:-1] if ordered else ""
+            content_indent = len(prefix) + len(found.group(1)) + len(found.group(2))
+            span = self._map(first, end)
+            self._push("list_item_open", "li", 1, level + 1, markup=marker, info=number, map=span)
+            self._blocks(item.children, level + 2, content_indent, bound, tight)
+            self._push("list_item_close", "li", -1, level + 1, markup=marker)
+        opening.map = self._map(start, end)
+        self._push(f"{kind}_close", tag, -1, level, markup=marker)
+
+    def _table(self, node: markdown_it_pyrs.Node, level: int) -> None:
+        start, end = self._span(node)
+        if any("\\|" in line for line in self.lines[start:end]):
+            raise _Declined("escaped pipe")
+        aligns = [_ALIGN.get(str(a)) for a in node.meta.get("alignments", [])]
+        sections = node.children
+        if not sections or sections[0].name != "thead" or len(sections) > 2:
+            raise _Declined("table")
+        self._push("table_open", "table", 1, level, map=self._map(start, end))
+        self._push("thead_open", "thead", 1, level + 1, map=self._map(start, start + 1))
+        self._row(sections[0].children, "th", aligns, level + 2, start)
+        self._push("thead_close", "thead", -1, level + 1)
+        if len(sections) == 2:
+            if sections[1].name != "tbody":
+                raise _Declined("table")
+            self._push("tbody_open", "tbody", 1, level + 1, map=self._map(start + 2, end))
+            for row in sections[1].children:
+                self._row([row], "td", aligns, level + 2, self._span(row)[0])
+            self._push("tbody_close", "tbody", -1, level + 1)
+        self._push("table_close", "table", -1, level)
+
+    def _row(
+        self, rows: Sequence[markdown_it_pyrs.Node], tag: str, aligns: list[str | None], level: int, line: int
+    ) -> None:
+        if len(rows) != 1 or rows[0].name != "trow" or len(rows[0].children) != len(aligns):
+            raise _Declined("table row")
+        span = self._map(line, line + 1)
+        self._push("tr_open", "tr", 1, level, map=span)
+        for cell, align in zip(rows[0].children, aligns, strict=True):
+            if cell.name != "tcell" or cell.srcmap is None:
+                raise _Declined("table cell")
+            attrs: dict[str, str | int | float] = {"style": f"text-align:{align}"} if align else {}
+            self._push(f"{tag}_open", tag, 1, level + 1, attrs=attrs)
+            content = mdTrim(self.data[cell.srcmap[0] : cell.srcmap[1]].decode())
+            self._inline(content, cell.children, level + 2, span)
+            self._push(f"{tag}_close", tag, -1, level + 1)
+        self._push("tr_close", "tr", -1, level)
+
+    # -- inline ------------------------------------------------------------------------------
+    def _inline(
+        self, content: str, nodes: Sequence[markdown_it_pyrs.Node], level: int, span: list[int]
+    ) -> None:
+        children: list[Token] = []
+        _Inline(self.data).extend(children, nodes, 0)
+        self._push("inline", "", 0, level, content=content, map=list(span), children=children)
+
+
+def _dedent(line: str, indent: int) -> str:
+    """A continuation line as markdown-it's getLines gives it: up to `indent` spaces removed."""
+    spaces = len(line) - len(line.lstrip(" "))
+    return line[min(spaces, indent) :]
+
+
+# A list item's first line: indent, marker, the spaces after it, and the rest.
+_ITEM = re.compile(r"([-+*]|[0-9]{1,9}[.)])( *)(.*)")
+
+_INLINE_NODES = frozenset(
+    {"text", "softbreak", "hardbreak", "strong", "em", "strikethrough", "code_inline", "link", "image",
+     "text_special"}
+)  # fmt: skip
+
+
+@dataclass
+class _Inline:
+    """Inline nodes to markdown-it-py's inline tokens as they stand before its core rules run."""
+
+    data: bytes
+
+    def extend(self, out: list[Token], nodes: Sequence[markdown_it_pyrs.Node], level: int) -> None:
+        for node in nodes:
+            self._node(out, node, level)
+
+    def _text(self, out: list[Token], content: str, level: int) -> None:
+        if out and out[-1].type == "text":
+            out[-1].content += content
+        else:
+            out.append(Token("text", "", 0, level=level, content=content))
+        if "://" in out[-1].content:
+            raise _Declined("plain-text URL")  # the reference links those while parsing
+
+    def _node(self, out: list[Token], node: markdown_it_pyrs.Node, level: int) -> None:
+        name = node.name
+        meta = node.meta
+        if name == "text":
+            self._text(out, str(meta["content"]), level)
+        elif name in ("softbreak", "hardbreak"):
+            out.append(Token(name, "br", 0, level=level))
+        elif name == "text_special":
+            if meta.get("info") != "escape":
+                raise _Declined("text_special")
+            fields = {"content": str(meta["content"]), "markup": str(meta["markup"]), "info": "escape"}
+            out.append(Token("text_special", "", 0, level=level, **fields))  # type: ignore[arg-type]
+        elif name in ("strong", "em", "strikethrough"):
+            marker = str(meta["marker"])
+            kind, tag, markup = {
+                "strong": ("strong", "strong", marker * 2),
+                "em": ("em", "em", marker),
+                "strikethrough": ("s", "s", "~~"),
+            }[name]
+            # markdown-it-py empties the outer delimiter of each `**` rather than dropping it:
+            # an empty text token stays around a strong pair unless text joins it.
+            if name == "strong":
+                self._text(out, "", level)
+            out.append(Token(f"{kind}_open", tag, 1, level=level, markup=markup))
+            self.extend(out, node.children, level + 1)
+            out.append(Token(f"{kind}_close", tag, -1, level=level, markup=markup))
+            if name == "strong":
+                self._text(out, "", level)
+        elif name == "code_inline":
+            markup = str(meta["marker"]) * int(meta["marker_len"])
+            content = "".join(str(child.meta["content"]) for child in node.children)
+            out.append(Token("code_inline", "code", 0, level=level, markup=markup, content=content))
+        elif name == "link":
+            attrs: dict[str, str | int | float] = {"href": str(meta["url"])}
+            if meta.get("title"):
+                attrs["title"] = str(meta["title"])
+            out.append(Token("link_open", "a", 1, level=level, attrs=attrs))
+            self.extend(out, node.children, level + 1)
+            out.append(Token("link_close", "a", -1, level=level))
+        elif name == "image":
+            out.append(self._image(node))
+        else:
+            raise _Declined(name)
+
+    def _image(self, node: markdown_it_pyrs.Node) -> Token:
+        """An image: its alt text is parsed on its own (levels from 0), and kept raw as content."""
+        meta = node.meta
+        if node.srcmap is None:
+            raise _Declined("image")
+        start = node.srcmap[0] + 2
+        end = node.children[-1].srcmap[1] if node.children and node.children[-1].srcmap else start
+        if self.data[end : end + 2] != b"](" or b"\n" in self.data[start:end]:
+            raise _Declined("image label")
+        attrs: dict[str, str | int | float] = {"src": str(meta["url"]), "alt": ""}
+        if meta.get("title"):
+            attrs["title"] = str(meta["title"])
+        children: list[Token] = []
+        self.extend(children, node.children, 0)
+        content = self.data[start:end].decode()
+        return Token("image", "img", 0, attrs=attrs, content=content, children=children)
