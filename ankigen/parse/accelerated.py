@@ -22,7 +22,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
-from importlib import metadata
+from typing import Literal
 
 import markdown_it_pyrs
 from markdown_it import MarkdownIt
@@ -31,7 +31,9 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-__all__ = ["accelerated_tokens", "parse_tokens", "pyrs_version"]
+from ankigen.gc_pause import paused_gc
+
+__all__ = ["accelerated_tokens", "parse_tokens"]
 
 # ankigen's dialect (ankigen.parse.markdown.new_markdown), rule by rule: any other parser is
 # left to markdown-it-py, so a change of dialect can never be served by a stale translation.
@@ -55,12 +57,41 @@ _MAX_LEVEL = 30  # block nesting (2 per list level) kept well below markdown-it'
 _ALIGN = {"left": "left", "right": "right", "center": "center"}
 
 
+_new_token = Token.__new__
+
+
+def _token(
+    kind: str,
+    tag: str,
+    nesting: Literal[-1, 0, 1],
+    level: int,
+    block: bool,
+    content: str = "",
+    markup: str = "",
+    info: str = "",
+) -> Token:
+    """`Token(kind, tag, nesting, level=level, block=block, content=..., ...)`, without the
+    dataclass machinery (a third of the translation's time); every field is set, so a Token
+    that grows a field fails loudly here rather than differing quietly."""
+    token = _new_token(Token)
+    token.type = kind
+    token.tag = tag
+    token.nesting = nesting
+    token.attrs = {}
+    token.map = None
+    token.level = level
+    token.children = None
+    token.content = content
+    token.markup = markup
+    token.info = info
+    token.meta = {}
+    token.block = block
+    token.hidden = False
+    return token
+
+
 class _Declined(Exception):
     """The tree holds something this module does not translate exactly."""
-
-
-def pyrs_version() -> str:
-    return metadata.version("markdown-it-pyrs")
 
 
 def parse_tokens(md: MarkdownIt, text: str) -> list[Token]:
@@ -84,14 +115,17 @@ def accelerated_tokens(md: MarkdownIt, text: str) -> list[Token] | None:
             tokens.append(front[0])
             first = front[1]
     body = text[sum(len(line) + 1 for line in lines[:first]) :] if first else text
-    try:
-        _Translator(body, first, tokens).document(_pyrs_tree(body))
-    except _Declined:
-        return None
-    state = StateCore(text, md, {}, tokens)
-    names = md.core.ruler.get_active_rules()
-    for rule in md.core.ruler.getRules("")[names.index("inline") + 1 :]:
-        rule(state)
+    # The translation makes ~100k acyclic objects per 10k lines and no cycles: collecting
+    # during it only walks the heap (it was a third of its time).
+    with paused_gc():
+        try:
+            _Translator(body, first, tokens).document(_pyrs_tree(body))
+        except _Declined:
+            return None
+        state = StateCore(text, md, {}, tokens)
+        names = md.core.ruler.get_active_rules()
+        for rule in md.core.ruler.getRules("")[names.index("inline") + 1 :]:
+            rule(state)  # markdown-it-py's own: linkify, text join, ankigen's inline memo
     return state.tokens
 
 
@@ -167,8 +201,26 @@ class _Translator:
     def _map(self, start: int, end: int) -> list[int]:
         return [start + self.offset, end + self.offset]
 
-    def _push(self, kind: str, tag: str, nesting: int, level: int, **fields: object) -> Token:
-        token = Token(kind, tag, nesting, level=level, block=True, **fields)  # type: ignore[arg-type]
+    def _push(
+        self,
+        kind: str,
+        tag: str,
+        nesting: Literal[-1, 0, 1],
+        level: int,
+        content: str = "",
+        markup: str = "",
+        info: str = "",
+        map: list[int] | None = None,
+        hidden: bool = False,
+        attrs: dict[str, str | int | float] | None = None,
+        children: list[Token] | None = None,
+    ) -> Token:
+        token = _token(kind, tag, nesting, level, True, content, markup, info)
+        token.map = map
+        token.hidden = hidden
+        if attrs:
+            token.attrs = attrs
+        token.children = children
         self.tokens.append(token)
         return token
 
@@ -281,8 +333,8 @@ class _Translator:
         start, end = self._span(node)
         meta = node.meta
         markup = str(meta["marker"]) * int(meta["marker_len"])
-        fields = {"content": str(meta["content"]), "info": str(meta["info"]), "markup": markup}
-        self._push("fence", "code", 0, level, map=self._map(start, end), **fields)
+        content, info = str(meta["content"]), str(meta["info"])
+        self._push("fence", "code", 0, level, content, markup, info, map=self._map(start, end))
 
     def _list(self, node: markdown_it_pyrs.Node, level: int, after: int) -> None:
         ordered = node.name == "ordered_list"
@@ -360,7 +412,9 @@ class _Translator:
         self, content: str, nodes: Sequence[markdown_it_pyrs.Node], level: int, span: list[int]
     ) -> None:
         children: list[Token] = []
-        _Inline(self.data).extend(children, nodes, 0)
+        _inline_tokens(children, nodes, 0, self.data)
+        if "://" in content and _has_url(children):
+            raise _Declined("plain-text URL")
         self._push("inline", "", 0, level, content=content, map=list(span), children=children)
 
 
@@ -379,81 +433,89 @@ _INLINE_NODES = frozenset(
 )  # fmt: skip
 
 
-@dataclass
-class _Inline:
-    """Inline nodes to markdown-it-py's inline tokens as they stand before its core rules run."""
-
-    data: bytes
-
-    def extend(self, out: list[Token], nodes: Sequence[markdown_it_pyrs.Node], level: int) -> None:
-        for node in nodes:
-            self._node(out, node, level)
-
-    def _text(self, out: list[Token], content: str, level: int) -> None:
-        if out and out[-1].type == "text":
-            out[-1].content += content
-        else:
-            out.append(Token("text", "", 0, level=level, content=content))
-        if "://" in out[-1].content:
-            raise _Declined("plain-text URL")  # the reference links those while parsing
-
-    def _node(self, out: list[Token], node: markdown_it_pyrs.Node, level: int) -> None:
+def _inline_tokens(out: list[Token], nodes: Sequence[markdown_it_pyrs.Node], level: int, data: bytes) -> None:
+    """Inline nodes to markdown-it-py's inline tokens as they stand before its core rules run
+    (adjacent text joined, as its fragments_join leaves them; escapes still apart)."""
+    for node in nodes:
         name = node.name
-        meta = node.meta
         if name == "text":
-            self._text(out, str(meta["content"]), level)
-        elif name in ("softbreak", "hardbreak"):
-            out.append(Token(name, "br", 0, level=level))
+            content = node.meta["content"]
+            last = out[-1] if out else None
+            if last is not None and last.type == "text":
+                last.content += content
+            else:
+                out.append(_token("text", "", 0, level, False, content))
+        elif name == "softbreak" or name == "hardbreak":
+            out.append(_token(name, "br", 0, level, False))
+        elif name == "strong" or name == "em" or name == "strikethrough":
+            marker = node.meta["marker"]
+            if name == "strong":
+                kind, tag, markup = "strong", "strong", marker * 2
+                # markdown-it-py empties the outer delimiter of each `**` rather than dropping
+                # it: an empty text token stays around a strong pair unless text joins it.
+                if not out or out[-1].type != "text":
+                    out.append(_token("text", "", 0, level, False))
+            elif name == "em":
+                kind, tag, markup = "em", "em", marker
+            else:
+                kind, tag, markup = "s", "s", "~~"
+            out.append(_token(kind + "_open", tag, 1, level, False, "", markup))
+            _inline_tokens(out, node.children, level + 1, data)
+            out.append(_token(kind + "_close", tag, -1, level, False, "", markup))
+            if name == "strong":
+                out.append(_token("text", "", 0, level, False))
         elif name == "text_special":
+            meta = node.meta
             if meta.get("info") != "escape":
                 raise _Declined("text_special")
-            fields = {"content": str(meta["content"]), "markup": str(meta["markup"]), "info": "escape"}
-            out.append(Token("text_special", "", 0, level=level, **fields))  # type: ignore[arg-type]
-        elif name in ("strong", "em", "strikethrough"):
-            marker = str(meta["marker"])
-            kind, tag, markup = {
-                "strong": ("strong", "strong", marker * 2),
-                "em": ("em", "em", marker),
-                "strikethrough": ("s", "s", "~~"),
-            }[name]
-            # markdown-it-py empties the outer delimiter of each `**` rather than dropping it:
-            # an empty text token stays around a strong pair unless text joins it.
-            if name == "strong":
-                self._text(out, "", level)
-            out.append(Token(f"{kind}_open", tag, 1, level=level, markup=markup))
-            self.extend(out, node.children, level + 1)
-            out.append(Token(f"{kind}_close", tag, -1, level=level, markup=markup))
-            if name == "strong":
-                self._text(out, "", level)
+            out.append(_token("text_special", "", 0, level, False, meta["content"], meta["markup"], "escape"))
         elif name == "code_inline":
-            markup = str(meta["marker"]) * int(meta["marker_len"])
-            content = "".join(str(child.meta["content"]) for child in node.children)
-            out.append(Token("code_inline", "code", 0, level=level, markup=markup, content=content))
+            meta = node.meta
+            content = "".join(child.meta["content"] for child in node.children)
+            out.append(
+                _token("code_inline", "code", 0, level, False, content, meta["marker"] * meta["marker_len"])
+            )
         elif name == "link":
-            attrs: dict[str, str | int | float] = {"href": str(meta["url"])}
-            if meta.get("title"):
-                attrs["title"] = str(meta["title"])
-            out.append(Token("link_open", "a", 1, level=level, attrs=attrs))
-            self.extend(out, node.children, level + 1)
-            out.append(Token("link_close", "a", -1, level=level))
+            meta = node.meta
+            opening = _token("link_open", "a", 1, level, False)
+            opening.attrs = (
+                {"href": meta["url"], "title": meta["title"]} if meta.get("title") else {"href": meta["url"]}
+            )
+            out.append(opening)
+            _inline_tokens(out, node.children, level + 1, data)
+            out.append(_token("link_close", "a", -1, level, False))
         elif name == "image":
-            out.append(self._image(node))
+            out.append(_image(node, data))
         else:
             raise _Declined(name)
 
-    def _image(self, node: markdown_it_pyrs.Node) -> Token:
-        """An image: its alt text is parsed on its own (levels from 0), and kept raw as content."""
-        meta = node.meta
-        if node.srcmap is None:
-            raise _Declined("image")
-        start = node.srcmap[0] + 2
-        end = node.children[-1].srcmap[1] if node.children and node.children[-1].srcmap else start
-        if self.data[end : end + 2] != b"](" or b"\n" in self.data[start:end]:
-            raise _Declined("image label")
-        attrs: dict[str, str | int | float] = {"src": str(meta["url"]), "alt": ""}
-        if meta.get("title"):
-            attrs["title"] = str(meta["title"])
-        children: list[Token] = []
-        self.extend(children, node.children, 0)
-        content = self.data[start:end].decode()
-        return Token("image", "img", 0, attrs=attrs, content=content, children=children)
+
+def _image(node: markdown_it_pyrs.Node, data: bytes) -> Token:
+    """An image: its alt text is parsed on its own (levels from 0), and kept raw as content."""
+    meta = node.meta
+    children = node.children
+    if node.srcmap is None:
+        raise _Declined("image")
+    start = node.srcmap[0] + 2
+    end = children[-1].srcmap[1] if children and children[-1].srcmap else start
+    if data[end : end + 2] != b"](" or b"\n" in data[start:end]:
+        raise _Declined("image label")
+    image = _token("image", "img", 0, 0, False, data[start:end].decode())
+    image.attrs = {"src": meta["url"], "alt": ""}
+    if meta.get("title"):
+        image.attrs["title"] = meta["title"]
+    image.children = []
+    _inline_tokens(image.children, children, 0, data)
+    return image
+
+
+def _has_url(tokens: Sequence[Token]) -> bool:
+    """Whether a text token holds `://`: markdown-it-py links those while parsing inline text."""
+    return any(
+        (
+            "://" in token.content
+            if token.type == "text"
+            else bool(token.children and _has_url(token.children))
+        )
+        for token in tokens
+    )
