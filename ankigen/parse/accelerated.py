@@ -10,9 +10,10 @@ the inline memo), so linkification and everything after it is the reference's ow
 
 It declines, up front or on meeting any node it does not know, everything where the two parsers
 are not known to agree: another dialect than ankigen's, math (`$`, which pyrs lacks), raw HTML
-and autolinks (`<`), entities (`&`), link reference definitions (`]:`), tabs and control
-characters, block quotes, footnotes, plain-text URLs (`://` outside link destinations: the
-reference linkifies those inside the inline parse), empty list items, and very deep nesting.
+and autolinks (`<`), entities (`&`), link reference definitions (`]:`), tabs, control
+characters and Unicode spaces, block quotes, footnotes, plain-text URLs (`://` outside link
+destinations: the reference links those while parsing inline text), unpaired backticks,
+unclosed fences, empty list items, very deep nesting, and inputs that make pyrs panic.
 A differential test holds it to token-for-token identity with markdown-it-py.
 """
 
@@ -52,7 +53,9 @@ _OPTIONS = {"maxNesting": 40, "html": True, "linkify": True, "typographer": Fals
 
 # Characters and sequences whose handling differs between the parsers, or that start constructs
 # this module does not translate.
-_DECLINED = re.compile(r"[$<&\t\x00-\x08\x0b-\x1f\x7f]|\]:")
+_DECLINED = re.compile(
+    r"[$<&\t\x00-\x08\x0b-\x1f\x7f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|\]:"
+)
 _MAX_LEVEL = 30  # block nesting (2 per list level) kept well below markdown-it's maxNesting
 _ALIGN = {"left": "left", "right": "right", "center": "center"}
 
@@ -131,7 +134,14 @@ def accelerated_tokens(md: MarkdownIt, text: str) -> list[Token] | None:
 
 def _pyrs_tree(text: str) -> markdown_it_pyrs.Node:
     parser = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
-    return parser.tree(text)
+    try:
+        return parser.tree(text)
+    except BaseException as exc:
+        # markdown-it-pyrs 0.4 panics on some inputs (code spans in table cells): PyO3 raises
+        # its PanicException, a BaseException, which means only "not this way".
+        if type(exc).__name__ == "PanicException":
+            raise _Declined("markdown-it-pyrs failed") from exc
+        raise
 
 
 def _is_ankigen_dialect(md: MarkdownIt) -> bool:
@@ -226,12 +236,19 @@ class _Translator:
 
     # -- blocks ------------------------------------------------------------------------------
     def document(self, root: markdown_it_pyrs.Node) -> None:
-        self._blocks(root.children, 0, 0, self.count, tight=False)
+        self._blocks(root.children, 0, 0, self.count, tight=False, item_line=-1)
 
     def _blocks(
-        self, nodes: Sequence[markdown_it_pyrs.Node], level: int, indent: int, bound: int, tight: bool
+        self,
+        nodes: Sequence[markdown_it_pyrs.Node],
+        level: int,
+        indent: int,
+        bound: int,
+        tight: bool,
+        item_line: int,
     ) -> None:
-        """Block children of a container; runs of inline nodes are a tight item's paragraphs."""
+        """Block children of a container (a list item's, whose marker is on `item_line`); runs of
+        inline nodes are a tight item's paragraphs."""
         if level >= _MAX_LEVEL:
             raise _Declined("nesting")
         i = 0
@@ -244,11 +261,16 @@ class _Translator:
                 if not tight:
                     raise _Declined("inline outside a paragraph")
                 after = self._span(nodes[j])[0] if j < len(nodes) else bound
-                self._paragraph(nodes[i:j], self._start_byte(nodes[i]), level, indent, after, hidden=True)
+                # pyrs maps inline nodes loosely: the run starts with the item, or after the block
+                # before it (a tight item has no blank line between its blocks)
+                start = item_line if i == 0 else self._span(nodes[i - 1])[1]
+                if start < 0 or self._blank(start):
+                    raise _Declined("paragraph start")
+                self._paragraph(nodes[i:j], start, level, indent, after, True, item_line)
                 i = j
                 continue
             after = self._span(nodes[i + 1])[0] if i + 1 < len(nodes) else bound
-            self._block(node, level, indent, after)
+            self._block(node, level, indent, after, item_line)
             i += 1
 
     def _start_byte(self, node: markdown_it_pyrs.Node) -> int:
@@ -256,10 +278,13 @@ class _Translator:
             raise _Declined(node.name)
         return node.srcmap[0]
 
-    def _block(self, node: markdown_it_pyrs.Node, level: int, indent: int, after: int) -> None:
+    def _block(
+        self, node: markdown_it_pyrs.Node, level: int, indent: int, after: int, item_line: int
+    ) -> None:
         name = node.name
         if name == "paragraph":
-            self._paragraph(node.children, self._start_byte(node), level, indent, after, hidden=False)
+            start = self._span(node)[0]
+            self._paragraph(node.children, start, level, indent, after, False, item_line)
         elif name == "heading":
             self._heading(node, level)
         elif name == "lheading":
@@ -267,7 +292,7 @@ class _Translator:
         elif name in ("bullet_list", "ordered_list"):
             self._list(node, level, after)
         elif name == "fence":
-            self._fence(node, level)
+            self._fence(node, level, indent)
         elif name == "code_block":
             start, end = self._span(node)
             content = str(node.meta.get("content", ""))
@@ -285,19 +310,20 @@ class _Translator:
     def _paragraph(
         self,
         children: Sequence[markdown_it_pyrs.Node],
-        start_byte: int,
+        start: int,
         level: int,
         indent: int,
         after: int,
         hidden: bool,
+        item_line: int,
     ) -> None:
-        start = self._line(start_byte)
         end = start + 1
         while end < min(after, self.count) and not self._blank(end):
             end += 1
-        first = self.data[start_byte : self._line_end(start)].decode()
+        # the first line after its item's marker (its leading spaces are trimmed with the content)
+        first = self.lines[start][indent:] if start == item_line else self.lines[start]
         rest = [_dedent(line, indent) for line in self.lines[start + 1 : end]]
-        content = mdTrim("\n".join([first, *rest]))
+        content = _trim("\n".join([first, *rest]))
         span = self._map(start, end)
         self._push("paragraph_open", "p", 1, level, map=span, hidden=hidden)
         self._inline(content, children, level + 1, span)
@@ -314,7 +340,7 @@ class _Translator:
         tag, markup = f"h{depth}", "#" * depth
         span = self._map(start, start + 1)
         self._push("heading_open", tag, 1, level, markup=markup, map=span)
-        self._inline(mdTrim(text), node.children, level + 1, span)
+        self._inline(_trim(text), node.children, level + 1, span)
         self._push("heading_close", tag, -1, level, markup=markup)
 
     def _lheading(self, node: markdown_it_pyrs.Node, level: int, indent: int) -> None:
@@ -323,16 +349,22 @@ class _Translator:
         marker = str(node.meta["marker"])
         first = self.data[self._start_byte(node) : self._line_end(start)].decode()
         rest = [_dedent(line, indent) for line in self.lines[start + 1 : end - 1]]
-        content = mdTrim("\n".join([first, *rest]))
+        content = _trim("\n".join([first, *rest]))
         tag = f"h{depth}"
         self._push("heading_open", tag, 1, level, markup=marker, map=self._map(start, end))
         self._inline(content, node.children, level + 1, self._map(start, end - 1))
         self._push("heading_close", tag, -1, level, markup=marker)
 
-    def _fence(self, node: markdown_it_pyrs.Node, level: int) -> None:
+    def _fence(self, node: markdown_it_pyrs.Node, level: int, indent: int) -> None:
         start, end = self._span(node)
         meta = node.meta
         markup = str(meta["marker"]) * int(meta["marker_len"])
+        last = self.lines[end - 1]
+        closing = last.strip(" ")
+        spaces = len(last) - len(last.lstrip(" "))
+        unclosed = end - start < 2 or len(closing) < len(markup) or closing.strip(markup[0])
+        if unclosed or not indent <= spaces < indent + 4:
+            raise _Declined("unclosed fence")  # pyrs and markdown-it-py end those differently
         content, info = str(meta["content"]), str(meta["info"])
         self._push("fence", "code", 0, level, content, markup, info, map=self._map(start, end))
 
@@ -364,7 +396,7 @@ class _Translator:
             content_indent = len(prefix) + len(found.group(1)) + len(found.group(2))
             span = self._map(first, end)
             self._push("list_item_open", "li", 1, level + 1, markup=marker, info=number, map=span)
-            self._blocks(item.children, level + 2, content_indent, bound, tight)
+            self._blocks(item.children, level + 2, content_indent, bound, tight, first)
             self._push("list_item_close", "li", -1, level + 1, markup=marker)
         opening.map = self._map(start, end)
         self._push(f"{kind}_close", tag, -1, level, markup=marker)
@@ -402,7 +434,7 @@ class _Translator:
                 raise _Declined("table cell")
             attrs: dict[str, str | int | float] = {"style": f"text-align:{align}"} if align else {}
             self._push(f"{tag}_open", tag, 1, level + 1, attrs=attrs)
-            content = mdTrim(self.data[cell.srcmap[0] : cell.srcmap[1]].decode())
+            content = _trim(self.data[cell.srcmap[0] : cell.srcmap[1]].decode())
             self._inline(content, cell.children, level + 2, span)
             self._push(f"{tag}_close", tag, -1, level + 1)
         self._push("tr_close", "tr", -1, level)
@@ -413,9 +445,18 @@ class _Translator:
     ) -> None:
         children: list[Token] = []
         _inline_tokens(children, nodes, 0, self.data)
-        if "://" in content and _has_url(children):
-            raise _Declined("plain-text URL")
+        if ("://" in content or "`" in content) and _unsure(children):
+            raise _Declined("plain-text URL or unpaired backtick")
         self._push("inline", "", 0, level, content=content, map=list(span), children=children)
+
+
+def _trim(raw: str) -> str:
+    """markdown-it-py's trim of a block's inline content; declined where it strips Unicode
+    spaces (no-break, ideographic) that markdown-it-pyrs keeps as text."""
+    trimmed = mdTrim(raw)
+    if trimmed != raw.strip(" \n"):
+        raise _Declined("Unicode space at an edge")
+    return trimmed
 
 
 def _dedent(line: str, indent: int) -> str:
@@ -504,18 +545,19 @@ def _image(node: markdown_it_pyrs.Node, data: bytes) -> Token:
     image.attrs = {"src": meta["url"], "alt": ""}
     if meta.get("title"):
         image.attrs["title"] = meta["title"]
-    image.children = []
-    _inline_tokens(image.children, children, 0, data)
+    alt: list[Token] = []
+    _inline_tokens(alt, children, 0, data)
+    image.children = alt or None
     return image
 
 
-def _has_url(tokens: Sequence[Token]) -> bool:
-    """Whether a text token holds `://`: markdown-it-py links those while parsing inline text."""
+def _unsure(tokens: Sequence[Token]) -> bool:
+    """Whether a text token (alt texts included) holds `://`, which markdown-it-py links while
+    parsing inline text, or a backtick left unpaired, around which the two parsers disagree on
+    what a code span or a link is."""
     return any(
-        (
-            "://" in token.content
-            if token.type == "text"
-            else bool(token.children and _has_url(token.children))
-        )
+        ("://" in token.content or "`" in token.content)
+        if token.type == "text"
+        else bool(token.children and _unsure(token.children))
         for token in tokens
     )
