@@ -11,6 +11,7 @@ nothing); and cards made through it are compared with cards made by markdown-it-
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,7 @@ def _md() -> MarkdownIt:
     return InlineMemoMarkdown(new_markdown())
 
 
-def _dump(tokens: list[Token]) -> list[dict[str, Any]]:
+def _dump(tokens: list[Token]) -> list[MutableMapping[str, Any]]:
     return [token.as_dict() for token in tokens]
 
 
