@@ -185,7 +185,8 @@ class _Translator:
     def __post_init__(self) -> None:
         self.data = self.text.encode()
         self.lines = self.text.split("\n")
-        self.count = len(self.lines) - (1 if self.text.endswith("\n") or not self.text else 0)
+        # markdown-it counts no line after a final "\n", nor a final line of only spaces
+        self.count = len(self.lines) - (0 if self.lines[-1].strip(" ") else 1)
         starts = [0]
         for line in self.lines[:-1]:
             starts.append(starts[-1] + len(line.encode()) + 1)
@@ -383,10 +384,11 @@ class _Translator:
         tight = all(child.name != "paragraph" for item in items for child in item.children)
         end = start
         for index, item in enumerate(items):
-            first, last = self._span(item)
-            end = last
+            first, end = self._span(item)
+            while end > first + 1 and self._blank(end - 1):
+                end -= 1  # back to its content's last line: pyrs's map may hold blank lines after it
             while end < self.count and self._blank(end):
-                end += 1
+                end += 1  # markdown-it's item ends at the next line with text (or the end)
             bound = self._span(items[index + 1])[0] if index + 1 < len(items) else after
             prefix = self.data[self.starts[first] : self._start_byte(item)].decode()
             found = _ITEM.fullmatch(self.lines[first], len(prefix))
