@@ -405,8 +405,11 @@ class _Translator:
 
     def _table(self, node: markdown_it_pyrs.Node, level: int) -> None:
         start, end = self._span(node)
-        if any("\\|" in line for line in self.lines[start:end]):
-            raise _Declined("escaped pipe")
+        rows = self.lines[start:end]
+        if any("\\|" in line or "|" not in line for line in rows) or (
+            end < self.count and not self._blank(end)
+        ):
+            raise _Declined("table")  # escaped pipes, rows without a pipe, or no blank line after it
         aligns = [_ALIGN.get(str(a)) for a in node.meta.get("alignments", [])]
         sections = node.children
         if not sections or sections[0].name != "thead" or len(sections) > 2:
