@@ -452,6 +452,8 @@ class _Translator:
         _inline_tokens(children, nodes, 0, self.data)
         if ("://" in content or "`" in content) and _unsure(children):
             raise _Declined("plain-text URL or unpaired backtick")
+        if "`" in content and "\n " in content:
+            raise _Declined("code span over indented lines")  # pyrs drops their indent
         self._push("inline", "", 0, level, content=content, map=list(span), children=children)
 
 
