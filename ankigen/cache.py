@@ -41,7 +41,16 @@ __all__ = [
 
 CACHE_DIR = ".ankigen-cache"
 _FORMAT = 1
-_LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "linkify-it-py", "nh3", "Pygments", "ftfy", "genanki")
+_LIBRARIES = (
+    "markdown-it-py",
+    "mdit-py-plugins",
+    "linkify-it-py",
+    "nh3",
+    "Pygments",
+    "ftfy",
+    "genanki",
+    "markdown-it-pyrs",  # builds the token stream when it provably matches markdown-it-py's
+)
 _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# Created by ankigen: its build cache.\n"
 
 

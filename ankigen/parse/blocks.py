@@ -24,6 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from ankigen.model import Block, Diagnostic, ListItem
+from ankigen.parse.accelerated import parse_tokens
 from ankigen.parse.html import is_html
 from ankigen.parse.outline import MAX_LIST_DEPTH, nest, points
 from ankigen.parse.prose import (
@@ -51,7 +52,7 @@ class TokenStream:
     @classmethod
     def parse(cls, md: MarkdownIt, text: str, offset: int) -> TokenStream:
         """Parse `text`, whose first line is line `offset` (0-based) of the document."""
-        tokens = md.parse(text)
+        tokens = parse_tokens(md, text)
         closing = list(range(len(tokens)))
         stack: list[int] = []
         for index, token in enumerate(tokens):
