@@ -1,0 +1,133 @@
+"""markdown-it-py's token stream, built from markdown-it-pyrs's tree when that is provably the same.
+
+markdown-it-py is the reference and stays so: `parse_tokens` is the one place that chooses, and
+it falls back to `md.parse` whenever this module declines.  markdown-it-pyrs (the Rust port of
+markdown-it, by markdown-it-py's maintainers) builds its syntax tree some ten times faster; this
+module turns that tree into the tokens markdown-it-py's block and inline rules would have made
+(types, tags, nesting, levels, line maps, contents, markups, infos, attributes, hidden tight
+paragraphs), then runs markdown-it-py's own remaining core rules on them (linkify, text join,
+the inline memo), so linkification and everything after it is the reference's own code.
+
+It declines, up front or on meeting any node it does not know, everything where the two parsers
+are not known to agree: another dialect than ankigen's, math (`$`, which pyrs lacks), raw HTML
+and autolinks (`<`), entities (`&`), link reference definitions (`]:`), tabs, control
+characters and Unicode spaces, block quotes, footnotes, plain-text URLs (`://` outside link
+destinations: the reference links those while parsing inline text), unpaired backticks,
+unclosed fences, empty list items, very deep nesting, and inputs that make pyrs panic.
+A differential test holds it to token-for-token identity with markdown-it-py.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import markdown_it_pyrs
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from ankigen.gc_pause import paused_gc
+from ankigen.parse.accelerated._blocks import Translator
+from ankigen.parse.accelerated._tokens import Declined
+
+__all__ = ["accelerated_tokens", "parse_tokens"]
+
+# ankigen's dialect (ankigen.parse.markdown.new_markdown), rule by rule: any other parser is
+# left to markdown-it-py, so a change of dialect can never be served by a stale translation.
+_CORE = ("normalize", "block", "inline", "linkify", "text_join")
+_CORE_EXTRA = ((), ("ankigen_inline_memo",))
+_BLOCK = (
+    "front_matter", "table", "code", "math_block", "fence", "blockquote", "hr", "list", "reference",
+    "html_block", "heading", "lheading", "paragraph",
+)  # fmt: skip
+_INLINE = (
+    "text", "linkify", "newline", "math_inline", "escape", "backticks", "strikethrough", "emphasis",
+    "link", "image", "autolink", "html_inline", "entity",
+)  # fmt: skip
+_INLINE2 = ("balance_pairs", "strikethrough", "emphasis", "fragments_join")
+_OPTIONS = {"maxNesting": 40, "html": True, "linkify": True, "typographer": False}
+
+# Characters and sequences whose handling differs between the parsers, or that start constructs
+# this module does not translate.
+_DECLINED = re.compile(
+    r"[$<&\t\x00-\x08\x0b-\x1f\x7f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|\]:"
+)
+
+
+def parse_tokens(md: MarkdownIt, text: str) -> list[Token]:
+    """`md.parse(text)`: from markdown-it-pyrs when it provably gives the same tokens, else from md."""
+    tokens = accelerated_tokens(md, text)
+    return md.parse(text) if tokens is None else tokens
+
+
+def accelerated_tokens(md: MarkdownIt, text: str) -> list[Token] | None:
+    """The tokens `md.parse(text)` gives, built from markdown-it-pyrs's tree; None when declined."""
+    if not _is_ankigen_dialect(md) or _DECLINED.search(text):
+        return None
+    lines = text.split("\n")
+    tokens: list[Token] = []
+    first = 0
+    if text.startswith("-"):
+        front = _front_matter(md, lines)
+        if front is None:
+            return None
+        if front:
+            tokens.append(front[0])
+            first = front[1]
+    body = text[sum(len(line) + 1 for line in lines[:first]) :] if first else text
+    # The translation makes ~100k acyclic objects per 10k lines and no cycles: collecting
+    # during it only walks the heap (it was a third of its time).
+    with paused_gc():
+        try:
+            Translator(body, first, tokens).document(_pyrs_tree(body))
+        except Declined:
+            return None
+        state = StateCore(text, md, {}, tokens)
+        names = md.core.ruler.get_active_rules()
+        for rule in md.core.ruler.getRules("")[names.index("inline") + 1 :]:
+            rule(state)  # markdown-it-py's own: linkify, text join, ankigen's inline memo
+    return state.tokens
+
+
+def _pyrs_tree(text: str) -> markdown_it_pyrs.Node:
+    parser = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
+    try:
+        return parser.tree(text)
+    except BaseException as exc:
+        # markdown-it-pyrs 0.4 panics on some inputs (code spans in table cells): PyO3 raises
+        # its PanicException, a BaseException, which means only "not this way".
+        if type(exc).__name__ == "PanicException":
+            raise Declined("markdown-it-pyrs failed") from exc
+        raise
+
+
+def _is_ankigen_dialect(md: MarkdownIt) -> bool:
+    core = tuple(md.core.ruler.get_active_rules())
+    return (
+        any(core == (*_CORE, *extra) for extra in _CORE_EXTRA)
+        and tuple(md.block.ruler.get_active_rules()) == _BLOCK
+        and tuple(md.inline.ruler.get_active_rules()) == _INLINE
+        and tuple(md.inline.ruler2.get_active_rules()) == _INLINE2
+        and all(md.options.get(name) == value for name, value in _OPTIONS.items())
+    )
+
+
+def _front_matter(md: MarkdownIt, lines: Sequence[str]) -> tuple[Token, int] | tuple[()] | None:
+    """The document's front matter token and the line after it, by markdown-it-py's own rule run
+    on the lines up to its closing marker; () when there is none; None when unsure."""
+    rule = next(r.fn for r in md.block.ruler.__rules__ if r.name == "front_matter")
+    head: list[Token] = []
+    if not rule(StateBlock(lines[0], md, {}, head), 0, 1, True):
+        return ()
+    close = next(
+        (i for i in range(1, len(lines)) if lines[i].lstrip(" ").startswith("---") or lines[i][:3] == "..."),
+        None,
+    )
+    if close is None:
+        return None
+    state = StateBlock("\n".join(lines[: close + 1]), md, {}, head)
+    if not rule(state, 0, state.lineMax, False) or len(head) != 1 or head[0].map != [0, close + 1]:
+        return None
+    return head[0], close + 1
