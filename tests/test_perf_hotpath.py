@@ -1,0 +1,148 @@
+"""Differential: each shortcut of the per-file hot path answers exactly what the long way answers."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import nh3
+from bs4 import BeautifulSoup, Tag
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from ankigen import sanitize
+from ankigen.config import Config
+from ankigen.extract.context import SectionContext, lines_of
+from ankigen.extract.term import find_terms
+from ankigen.media.html import image_sources
+from ankigen.model import SourceFile
+from ankigen.parse import parse_text
+from ankigen.parse.markdown import new_markdown
+from ankigen.render import Renderer
+from ankigen.render_rules import prepare, strip_break
+
+# Text made of what the shortcuts look for: marks, tags, entities, braces, breaks, odd spaces.
+_PIECES = st.sampled_from(
+    [
+        "S3", "bucket", " ", "\n", "\t", "**", "__", "==", "*", "_", "=", "<u>", "</u>", "<br>", "<br/>",
+        "<b>", "</b>", "<img src='a.png'>", "<", ">", "&", "&amp;", "&#61;", "&lt;", "&nbsp;", "\xa0",
+        "{{c1::", "}}", "{", "}", "`", "\\", "\x00", "\x1f", "\r", "\ufeff", "\ufdd0", "é", '"', "'",
+    ]
+)  # fmt: skip
+_MARKED = st.one_of(st.lists(_PIECES, max_size=12).map("".join), st.text(max_size=30))
+
+
+def _nh3(fragment: str) -> str:
+    """The sanitiser as it was: every fragment through nh3."""
+    return sanitize._nh3_clean(fragment.translate(sanitize._CONTROLS))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKED)
+def test_plain_fragments_skip_nh3_unchanged(text: str) -> None:
+    assert sanitize.clean_html(text) == _nh3(sanitize.strip_cloze_placeholders(text))
+    braces = str.maketrans({"{": "&#123;", "}": "&#125;"})
+    assert sanitize.sanitize(text) == _nh3(sanitize.strip_cloze_placeholders(text)).translate(braces)
+
+
+def test_nh3_still_runs_on_markup() -> None:
+    assert sanitize.clean_html("<script>x</script>a > b\xa0c") == "a &gt; b&nbsp;c"
+    assert _nh3("a &amp b") == nh3.clean("a &amp b", tags=set(sanitize.TAGS)) == "a &amp; b"
+
+
+@settings(max_examples=300, deadline=None)
+@given(_MARKED)
+def test_strip_break_as_the_regex_says(line: str) -> None:
+    assert strip_break(line) == re.sub(r"(?:\s*<br\s*/?>\s*)+$", "", line.strip(), flags=re.I)
+
+
+def _terms_from_tokens(source: str) -> list[str]:
+    """Bold terms the long way: tokenise every text with a fresh parser."""
+    md = new_markdown()
+    tokens = md.parseInline(source, {})
+    terms: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for token in prepare(tokens[0].children or []) if tokens else []:
+        if token.type in ("strong_open", "mark_open", "u_open"):
+            depth += 1
+        elif token.type in ("strong_close", "mark_close", "u_close"):
+            depth -= 1
+            if depth == 0:
+                terms.append("".join(current).strip())
+                current = []
+        elif depth and token.type in ("text", "code_inline"):
+            current.append(token.content)
+    return [term for term in terms if term]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_MARKED, min_size=1, max_size=3))
+def test_bold_terms_and_rendering_match_a_fresh_parse(texts: list[str]) -> None:
+    renderer = Renderer()  # one renderer asked about several texts, some twice
+    for text in [*texts, *texts]:
+        assert renderer.bold_terms(text) == _terms_from_tokens(text)
+        assert renderer.inline(text) == Renderer().inline(text)
+        assert renderer.cloze(text, 3) == Renderer().cloze(text, 3)
+
+
+def test_terms_marked_only_through_entities_are_found() -> None:
+    assert Renderer().bold_terms("cost &#61;&#61;low&#61;&#61; here") == ["low"]
+    assert Renderer().bold_terms("no marks at all") == []
+
+
+def test_code_blocks_share_a_lexer_per_renderer_and_render_alike() -> None:
+    renderer = Renderer()
+    first = renderer.code("x = 1\n", "python")
+    assert renderer.code("x = 1\n", "python") == first == Renderer().code("x = 1\n", "python")
+    assert renderer.code("x = 1\n", "no-such-language") == Renderer().code("x = 1\n", "")
+
+
+def _soup_sources(fragment: str) -> set[str]:
+    soup = BeautifulSoup(fragment, "html.parser")
+    return {str(tag["src"]) for tag in soup.find_all("img") if isinstance(tag, Tag) and tag.get("src")}
+
+
+_HTML = st.lists(
+    st.sampled_from(
+        [
+            '<img src="a.png">', "<img src='b&amp;c.png' alt=x>", "<IMG SRC=d.png/>", '<img src="">',
+            "<img>", '<img src="e.png" src="f.png">', "<p>", "</p>", "<!-- <img src=g.png> -->",
+            "<script><img src=h.png></script>", "text", "&lt;img src=i.png&gt;", "<", "<img src=j",
+            '<a href="x"><img alt="y" src="k%20l.png"></a>', "<br/>", '"',
+        ]
+    ),
+    max_size=8,
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(_HTML)
+def test_image_sources_as_beautifulsoup_reads_them(fragment: str) -> None:
+    assert image_sources(fragment) == _soup_sources(fragment)
+
+
+def _contexts(tmp_path: Path, text: str) -> list[SectionContext]:
+    path = tmp_path / "notes.md"
+    path.write_text(text, encoding="utf-8")
+    md = new_markdown()
+    document = parse_text(text, SourceFile(path, "notes.md", tmp_path), md)
+    config = Config(root=tmp_path)
+    renderer = Renderer(md)
+    return [SectionContext(document, s, (s.title,), renderer, config) for s in document.sections]
+
+
+def test_section_memo_is_not_carried_into_a_copy(tmp_path: Path) -> None:
+    # A list that names the document's headings is a table of contents: a copy of the section
+    # that knows the headings leaves it out, so its lines and terms must be worked out anew.
+    text = "# Contents\n\n- Alpha: first\n- Beta: second\n\n# Alpha: first\n\nA.\n\n# Beta: second\n\nB.\n"
+    ctx = _contexts(tmp_path, text)[0]
+    before = [line.text for line in ctx.lines()]
+    assert before == ["Alpha: first", "Beta: second"] == [line.text for line in lines_of(ctx.section.blocks)]
+    assert [hit.term for hit in find_terms(ctx)] == ["Alpha", "Beta"]
+    knowing = dataclasses.replace(ctx, headings=frozenset({"alpha: first", "beta: second"}))
+    assert [line.text for line in knowing.lines()] == []
+    assert list(find_terms(knowing)) == []
+    assert [line.text for line in ctx.lines()] == before  # each copy keeps its own answers
+    assert [hit.term for hit in find_terms(ctx)] == ["Alpha", "Beta"]
