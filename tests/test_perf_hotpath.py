@@ -177,3 +177,21 @@ def test_section_memo_is_not_carried_into_a_copy(tmp_path: Path) -> None:
     assert list(find_terms(knowing)) == []
     assert [line.text for line in ctx.lines()] == before  # each copy keeps its own answers
     assert [hit.term for hit in find_terms(ctx)] == ["Alpha", "Beta"]
+
+
+_MARKDOWN_PIECES = st.sampled_from(
+    [
+        "S3", " ", "\n", "\t", "\r", "\x00", "**b**", "*e*", "`c`", "$x$", "$$y$$", "~~s~~", "\\*",
+        "&amp;", "&ngE;", "&#x1F600;", "&nbsp;", "&bogus;", "[l](https://x.io/%41%zz)", "[r][ref]",
+        "![alt **b**](i.png 't')", "<https://xn--bcher-kva.example/%E2%82%AC>", "<a@b.io>", "<b>", "</b>",
+        "<u>", "<!-- c -->", "www.xn--bcher-kva.com/a%20b", "http://example.com/%F0%9F%98%80", "a@b.io",
+        "mailto:x@y.io", "(c)", "...", '"q"', "  \n", "\\\n", "==h==",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_MARKDOWN_PIECES, max_size=12).map("".join))
+def test_what_a_reader_sees_is_never_longer_than_the_markdown(markdown: str) -> None:
+    # ankigen.extract.split relies on it to skip rendering text too short to be too long
+    assert len(Renderer().plain(markdown)) <= len(markdown)
