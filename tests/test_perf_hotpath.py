@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
 from pathlib import Path
 
@@ -12,15 +13,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ankigen import sanitize
-from ankigen.config import Config
+from ankigen.config import Config, load_config
+from ankigen.discover import discover
 from ankigen.extract.context import SectionContext, lines_of
 from ankigen.extract.term import find_terms
+from ankigen.inline_memo import InlineMemoMarkdown
 from ankigen.media.html import image_sources
 from ankigen.model import SourceFile
+from ankigen.parallel import RunOptions, run_files
 from ankigen.parse import parse_text
 from ankigen.parse.markdown import new_markdown
+from ankigen.pipeline import FileReport, process_file
 from ankigen.render import Renderer
 from ankigen.render_rules import prepare, strip_break
+from bench.corpus import CorpusSpec, generate
 
 # Text made of what the shortcuts look for: marks, tags, entities, braces, breaks, odd spaces.
 _PIECES = st.sampled_from(
@@ -195,3 +201,22 @@ _MARKDOWN_PIECES = st.sampled_from(
 def test_what_a_reader_sees_is_never_longer_than_the_markdown(markdown: str) -> None:
     # ankigen.extract.split relies on it to skip rendering text too short to be too long
     assert len(Renderer().plain(markdown)) <= len(markdown)
+
+
+def test_each_file_leaves_no_garbage_behind_for_the_next(tmp_path: Path) -> None:
+    # A file's parser and its memo of tokens form a cycle: freed as soon as the file is done,
+    # not whenever a full collection comes round (while the files after it are worked on).
+    folder = generate(CorpusSpec(400), tmp_path)
+    config = load_config(folder)
+    sources = discover([folder / "notes"], config.root)
+    parsers_alive: list[int] = []
+
+    def work(source: SourceFile, config: Config) -> FileReport:
+        parsers_alive.append(sum(isinstance(o, InlineMemoMarkdown) for o in gc.get_objects()))
+        return process_file(source, config)
+
+    assert gc.isenabled()
+    reports = run_files(work, sources, config, RunOptions(workers=1))
+    assert gc.isenabled()
+    assert len(sources) == 4 and parsers_alive == [0, 0, 0, 0]
+    assert [r.cards for r in reports] == [process_file(s, config).cards for s in sources]
