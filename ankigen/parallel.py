@@ -18,7 +18,7 @@ from typing import TypeVar, cast
 
 from ankigen.cache import CachedReport, FileCache, entry_blob, report_of
 from ankigen.config import Config
-from ankigen.gc_pause import paused_gc
+from ankigen.gc_pause import collected_per_file, paused_gc
 from ankigen.model import SourceFile
 
 __all__ = ["PARALLEL_MIN_BYTES", "RunOptions", "available_cpus", "run_files"]
@@ -56,7 +56,11 @@ class _Task:
 
 def _process_chunk(work: Work[R], sources: Sequence[SourceFile], config: Config) -> list[bytes]:
     """In a worker: process a chunk of files; each result comes back pickled as a cache entry."""
-    return [entry_blob(work(source, config)) for source in sources]
+    blobs = []
+    for source in sources:
+        with collected_per_file():  # see ankigen.gc_pause
+            blobs.append(entry_blob(work(source, config)))
+    return blobs
 
 
 def run_files(
@@ -80,16 +84,19 @@ def run_files(
     workers = _workers(todo, options.workers)
     if workers <= 1:
         for task in todo:
-            report = results[task.index] = work(task.source, config)
+            with collected_per_file():  # see ankigen.gc_pause
+                report = results[task.index] = work(task.source, config)
             if cache is not None:
                 cache.store(task.source, task.key, entry_blob(report))
             if tick:
                 tick(1)
     else:
-        for task, blob in zip(todo, _in_workers(work, todo, config, workers, tick), strict=True):
-            results[task.index] = cast(R, report_of(blob))
-            if cache is not None:
-                cache.store(task.source, task.key, blob)
+        blobs = _in_workers(work, todo, config, workers, tick)
+        with paused_gc():  # unpickling the workers' results makes objects, not garbage
+            for task, blob in zip(todo, blobs, strict=True):
+                results[task.index] = cast(R, report_of(blob))
+                if cache is not None:
+                    cache.store(task.source, task.key, blob)
     return [cast(R, result) for result in results]
 
 

@@ -8,6 +8,7 @@ math is left in MathJax delimiters for Anki to typeset.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -15,6 +16,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
+from pygments.lexer import Lexer
 from pygments.lexers import TextLexer, get_lexer_by_name
 from pygments.util import ClassNotFound
 
@@ -28,6 +30,8 @@ from ankigen.sanitize import clean_html, cloze_numbers, finish_cloze, mark_cloze
 __all__ = ["Renderer", "sanitize"]
 
 _CODE_FORMATTER = HtmlFormatter(noclasses=True, nowrap=False, style="default")
+# A term is marked by `**`/`__` (bold), `==` (highlight) or `<u>`; an entity may spell `=` or `<`.
+_MAY_MARK_TERMS = re.compile(r"[*_=<&]")
 
 
 class Renderer:
@@ -36,7 +40,11 @@ class Renderer:
     def __init__(self, md: MarkdownIt | None = None, media: Mapping[str, MediaRef] | None = None) -> None:
         self._md = md or new_markdown()
         self._media: Mapping[str, MediaRef] = media or {}
+        # What this renderer worked out per text or name (the card rules ask about the same bullet
+        # several times); it lives as long as the renderer, which serves one document.
         self._plain: dict[str, str] = {}
+        self._prepared: dict[str, list[Token]] = {}
+        self._lexers: dict[str, Lexer] = {}
         renderer_rules: dict[str, Any] = self._md.renderer.rules  # type: ignore[attr-defined]
         renderer_rules.update(_CARD_RULES)
         renderer_rules.update(_RULES)
@@ -51,9 +59,16 @@ class Renderer:
         return clean_html(self._render_inline(source, {"media": self._media}).strip())
 
     def _render_inline(self, source: str, env: dict[str, Any]) -> str:
-        tokens = self._md.parseInline(source, env)
-        children = prepare(tokens[0].children or []) if tokens else []
-        return str(self._md.renderer.render(children, self._md.options, env))
+        return str(self._md.renderer.render(self._children(source), self._md.options, env))
+
+    def _children(self, source: str) -> list[Token]:
+        """The inline tokens of `source`, ready to render: they depend on the text alone (the env
+        only carries what rendering reads), and neither rendering nor reading changes them."""
+        known = self._prepared.get(source)
+        if known is None:
+            tokens = self._md.parseInline(source, {})
+            known = self._prepared[source] = prepare(tokens[0].children or []) if tokens else []
+        return known
 
     def cloze(self, source: str, first: int = 1) -> tuple[str, int]:
         """Render with each bold or highlighted term turned into its own cloze, numbered from `first`.
@@ -78,12 +93,12 @@ class Renderer:
 
     def bold_terms(self, source: str) -> list[str]:
         """The bold or highlighted terms of `source`, in order: what a cloze would hide."""
-        tokens = self._md.parseInline(source, {})
-        children = prepare(tokens[0].children or []) if tokens else []
+        if not _MAY_MARK_TERMS.search(source):
+            return []  # most sentences: no need to tokenise them to know
         terms: list[str] = []
         current: list[str] = []
         depth = 0
-        for token in children:
+        for token in self._children(source):
             if token.type in ("strong_open", "mark_open", "u_open"):
                 depth += 1
             elif token.type in ("strong_close", "mark_close", "u_close"):
@@ -147,10 +162,14 @@ class Renderer:
         return f"<{tag}>{inner}</{tag}>"
 
     def code(self, text: str, language: str) -> str:
-        try:
-            lexer = get_lexer_by_name(language.split()[0]) if language else TextLexer()
-        except ClassNotFound:
-            lexer = TextLexer()
+        name = language.split()[0] if language else ""
+        lexer = self._lexers.get(name)
+        if lexer is None:  # finding a lexer by name searches every lexer Pygments has
+            try:
+                lexer = get_lexer_by_name(name) if name else TextLexer()
+            except ClassNotFound:
+                lexer = TextLexer()
+            self._lexers[name] = lexer
         return clean_html(highlight(text, lexer, _CODE_FORMATTER))
 
 

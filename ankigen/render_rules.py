@@ -48,7 +48,8 @@ def pseudo_bullet(line: str) -> str | None:
 
 def strip_break(line: str) -> str:
     """A line without the `<br>` the author ended it with."""
-    return _BREAK.sub("", line.strip())
+    stripped = line.strip()
+    return _BREAK.sub("", stripped) if stripped.endswith(">") else stripped  # most lines end in text
 
 
 def escape_unknown_tags(fragment: str) -> str:

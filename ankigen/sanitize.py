@@ -76,6 +76,11 @@ _MARKER = re.compile(r"\{\{c(\d+)::|\}\}")
 _MARKDOWN_MARKER = re.compile(r"(?<!\\)\{\{c(\d+)::|\}\}")  # in Markdown, `\{{` is a literal brace
 _CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0D, 0x20), 0x7F, 0xFEFF])
 _PLACEHOLDERS = dict.fromkeys(map(ord, (_OPEN, _NUMBER_END, _CLOSE)))
+_CONTROL_CHARS = re.compile("[" + "".join(re.escape(chr(code)) for code in _CONTROLS) + "]")
+_PLACEHOLDER_CHARS = re.compile(f"[{_OPEN}{_NUMBER_END}{_CLOSE}]")
+_BRACE_CHARS = re.compile("[{}]")
+# What nh3 changes in a fragment without controls: tags, entities, `>` and no-break spaces.
+_NEEDS_NH3 = re.compile("[<>&\xa0]")
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
@@ -86,13 +91,25 @@ def cloze_open(number: int) -> str:
 
 def strip_cloze_placeholders(source: str) -> str:
     """Source text without anything that could be taken for a cloze placeholder."""
-    return source.translate(_PLACEHOLDERS)
+    return source.translate(_PLACEHOLDERS) if _PLACEHOLDER_CHARS.search(source) else source
 
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     if attribute == "style" and _ACTIVE_STYLE.search(value):
         return None
     return value
+
+
+# Built once: nh3.clean() builds the same sanitiser from these sets on every call, which cost
+# more than the cleaning of a short fragment.  A Cleaner holds no state between calls.
+_CLEANER = nh3.Cleaner(
+    tags=set(TAGS),
+    attributes=ATTRIBUTES,
+    attribute_filter=_keep_attribute,
+    url_schemes=set(URL_SCHEMES),
+    filter_style_properties=set(STYLE_PROPERTIES),
+    link_rel="noopener noreferrer",
+)
 
 
 def sanitize(fragment: str) -> str:
@@ -134,16 +151,16 @@ def cloze_numbers(field: str) -> set[int]:
 
 
 def _clean(fragment: str, braces: bool = True) -> str:
-    cleaned = nh3.clean(
-        fragment.translate(_CONTROLS),
-        tags=set(TAGS),
-        attributes=ATTRIBUTES,
-        attribute_filter=_keep_attribute,
-        url_schemes=set(URL_SCHEMES),
-        filter_style_properties=set(STYLE_PROPERTIES),
-        link_rel="noopener noreferrer",
-    )
-    return cleaned.translate(_BRACES) if braces else cleaned
+    # (str.translate looks every character up: only text that holds one of them pays for it)
+    text = fragment.translate(_CONTROLS) if _CONTROL_CHARS.search(fragment) else fragment
+    # Most fragments of a card are plain text (a cloze's terms are placeholders, not tags): nh3
+    # gives those back as they are, so they skip it (a test compares the two on any text).
+    cleaned = _nh3_clean(text) if _NEEDS_NH3.search(text) else text
+    return cleaned.translate(_BRACES) if braces and _BRACE_CHARS.search(cleaned) else cleaned
+
+
+def _nh3_clean(text: str) -> str:
+    return _CLEANER.clean(text)
 
 
 def restore_cloze_markers(fragment: str) -> str:
@@ -171,6 +188,8 @@ def mark_clozes(text: str, *, markdown: bool = True) -> str:
     unclosed cloze would swallow the rest of the field.
     """
     text = strip_cloze_placeholders(text)
+    if "{{" not in text and "}}" not in text:
+        return text  # no marker of either kind: most text
     parts: list[str] = []
     depth = 0
     last = 0

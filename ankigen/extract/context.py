@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TypeVar, cast
 
 from ankigen.config import Config
 from ankigen.extract.split import is_link_only
@@ -16,6 +18,7 @@ from ankigen.render_rules import pseudo_bullet, strip_break
 __all__ = ["PATH_SEPARATOR", "Line", "SectionContext", "lines_of", "normal_title"]
 
 _WORD = re.compile(r"\w+")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,9 @@ class SectionContext:
     renderer: Renderer
     config: Config
     headings: frozenset[str] = frozenset()  # every heading of the document, as `normal_title` gives
+    # What the rules worked out about this section, each once: every rule asks for its lines, terms
+    # and Q/A pairs again.  Not copied by `dataclasses.replace`, so it never outlives the section.
+    _memo: dict[str, object] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def context(self) -> str:
@@ -93,9 +99,20 @@ class SectionContext:
 
     def lines(self) -> Iterator[Line]:
         """The section's lines, without a list that merely repeats the document's headings."""
-        return lines_of(self.body)
+        return iter(self._lines)
 
-    @property
+    @cached_property
+    def _lines(self) -> tuple[Line, ...]:
+        return tuple(lines_of(self.body))
+
+    def remember(self, name: str, compute: Callable[[], T]) -> T:
+        """What `compute` gives about this section, computed on the first call only: it must
+        depend on nothing but the section and its context (`name` says what it is)."""
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return cast(T, self._memo[name])
+
+    @cached_property
     def body(self) -> tuple[Block, ...]:
         """The section's blocks less any table of contents (a list of the document's own headings)."""
         return tuple(block for block in self.section.blocks if not self.is_contents(block))

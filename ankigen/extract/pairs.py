@@ -33,6 +33,10 @@ class QAPair:
 
 def qa_pairs(ctx: SectionContext) -> Iterator[QAPair]:
     """`Q:` lines each followed by an `A:` line; the answer runs on to the next `Q:` or heading."""
+    return iter(ctx.remember("qa_pairs", lambda: tuple(_pairs(ctx))))
+
+
+def _pairs(ctx: SectionContext) -> Iterator[QAPair]:
     question: list[Line] = []
     answer: list[Line] = []
     for line in ctx.lines():

@@ -108,25 +108,34 @@ def _paragraph_units(block: Block, plain: Plain) -> Iterator[Chunk]:
     if is_link_only(block.text):
         yield Chunk("", (block,), block.line)
         return
-    if len(plain(block.text)) <= _TARGET:
+    if not _longer_than(block.text, _TARGET, plain):
         yield Chunk(_paragraph_subject(block.text, plain), (block,), block.line)
         return
     # Too long for one card: by lines (the author's `<br>` breaks), then by sentences.
     pieces: list[tuple[int, str]] = []
     for offset, text in enumerate(block.text.split("\n")):
-        if len(plain(text)) > _TARGET:
+        if _longer_than(text, _TARGET, plain):
             pieces.extend((offset, sentence) for sentence in _SENTENCE_END.split(text))
         elif text.strip():
             pieces.append((offset, text))
     group: list[str] = []
     start = block.line
     for offset, text in pieces:
-        if group and len(plain("\n".join([*group, text]))) > _TARGET:
+        if group and _longer_than("\n".join([*group, text]), _TARGET, plain):
             yield _paragraph_chunk(group, start, plain)
             group, start = [], block.line + offset
         group.append(text)
     if group:
         yield _paragraph_chunk(group, start, plain)
+
+
+def _longer_than(markdown: str, limit: int, plain: Plain) -> bool:
+    """Whether the text a reader sees of `markdown` is longer than `limit` characters.
+
+    Rendering only ever shortens text (markup, entities and runs of spaces go; a link shows its
+    text), so Markdown no longer than `limit` need not be rendered to know; a test holds this.
+    """
+    return len(markdown) > limit and len(plain(markdown)) > limit
 
 
 def _paragraph_chunk(lines: list[str], line: int, plain: Plain) -> Chunk:

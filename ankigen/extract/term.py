@@ -80,6 +80,10 @@ class TermHit:
 
 def find_terms(ctx: SectionContext) -> Iterator[TermHit]:
     """Every line of the section that defines a term (the cloze rule leaves these to this one)."""
+    return iter(ctx.remember("terms", lambda: tuple(_terms(ctx))))
+
+
+def _terms(ctx: SectionContext) -> Iterator[TermHit]:
     for line in ctx.lines():
         hit = _term(ctx, line)
         if hit is not None:

@@ -15,11 +15,10 @@ from pathlib import Path, PurePosixPath
 from typing import Literal
 from urllib.parse import urlsplit
 
-from bs4 import BeautifulSoup, Tag
-
 from ankigen.media.audit import OVERSIZED_BYTES, audit_media
 from ankigen.media.fetch import FetchPolicy, RemoteFetcher, default_cache_dir
 from ankigen.media.files import IMAGE_SUFFIXES, image_suffix, stored_name
+from ankigen.media.html import image_sources
 from ankigen.media.locate import locate, ref_kind, remote_url, shown
 from ankigen.model import Card, Diagnostic, Document, ImageIssue, ImageRef, MediaRef
 
@@ -158,12 +157,11 @@ def _abridged(ref: str, limit: int = 120) -> str:
 
 def attach_media(card: Card, refs: Mapping[str, MediaRef]) -> Card:
     """The card with the media its fields show: every <img> src the renderer wrote."""
+    if not refs:
+        return card  # a document without images: nothing to look for
     shown_srcs: set[str] = set()
     for field in (card.front, card.back):
         if "<img" in field:
-            soup = BeautifulSoup(field, "html.parser")
-            shown_srcs.update(
-                str(tag["src"]) for tag in soup.find_all("img") if isinstance(tag, Tag) and tag.get("src")
-            )
+            shown_srcs.update(image_sources(field))
     used = {ref.stored_name: ref for ref in refs.values() if ref.stored_name in shown_srcs}
     return dataclasses.replace(card, media=tuple(used.values())) if used else card
