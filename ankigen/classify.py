@@ -32,6 +32,7 @@ __all__ = [
     "GENERAL",
     "Classified",
     "Unclassified",
+    "classifies_per_file",
     "classify",
     "classify_cards",
     "deck_name",
@@ -76,6 +77,17 @@ def classify_cards(cards: Iterable[Card], config: Config, documents: Sequence[Do
     placer = _Placer(config, documents)
     placed = [placer.place(card) for card in cards]
     return Classified(tuple(placed), tuple(placer.diagnostics))
+
+
+def classifies_per_file(config: Config) -> bool:
+    """Whether each file's cards can be classified from that file alone (its cards, its document
+    and the config), e.g. in the worker that made them: yes unless the config's exams place files
+    by glob, whose matches depend on what else is on disk.
+
+    Then classifying the files one by one gives exactly the cards and diagnostics of classifying
+    them all at once: everything else the classifier remembers between cards is per file, or pure.
+    """
+    return not any(exam.files for exam in config.exams)
 
 
 def unclassified(cards: Iterable[Card]) -> list[Unclassified]:

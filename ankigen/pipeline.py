@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ankigen.classify import classify_cards, deck_name, package_name
+from ankigen.classify import Classified, classifies_per_file, classify_cards, deck_name, package_name
 from ankigen.config import Config
 from ankigen.discover import discover
 from ankigen.errors import LockError
@@ -57,6 +57,7 @@ __all__ = [
     "check",
     "deck_name",
     "package_name",
+    "process_and_classify",
     "process_file",
 ]
 
@@ -80,6 +81,8 @@ class FileReport:
     diagnostics: tuple[Diagnostic, ...]
     silent: tuple[SilentSection, ...] = ()  # the sections that made no card, and why
     media: MediaResolution | None = None  # how its images resolved
+    classified: bool = False  # `cards` already have their exam, domain, service and tags
+    placement: tuple[Diagnostic, ...] = ()  # what classifying them had to say, when `classified`
 
 
 @dataclass(frozen=True)
@@ -104,7 +107,7 @@ def check(
     `run` says how the per-file work runs (cache, workers, progress); the result never depends on it.
     """
     media_options = media_options or MediaOptions()
-    work = functools.partial(process_file, media_options=media_options)
+    work = functools.partial(process_and_classify, media_options=media_options)
     unreadable: list[Diagnostic] = []
     sources = discover(paths, config.root, on_error=unreadable.append)
     run = run or RunOptions(workers=1)
@@ -126,9 +129,7 @@ def _check_reports(
     in_scope: Callable[[LockEntry], bool],
 ) -> CheckResult:
     media_files = [(report.media, report.cards) for report in reports if report.media is not None]
-    placed = classify_cards(
-        [card for report in reports for card in report.cards], config, [report.document for report in reports]
-    )
+    placed = _classified(reports, config)
     lock = read_lock(config.root) if use_lock else Lock()
     # one question asked in two files of one deck is one card
     identity = assign_identity(distinct_cards(placed.cards), lock, _now(), config.root, in_scope)
@@ -142,6 +143,31 @@ def _check_reports(
     return CheckResult(
         tuple(reports), identity.cards, tuple(diagnostics), media_report, identity=identity, lock=lock
     )
+
+
+def _classified(reports: Sequence[FileReport], config: Config) -> Classified:
+    """Every card placed, in source order: as each file's own work placed them where it could,
+    else all at once here (placing a card placed already gives the same card)."""
+    if all(report.classified for report in reports):
+        return Classified(
+            tuple(card for report in reports for card in report.cards),
+            tuple(diagnostic for report in reports for diagnostic in report.placement),
+        )
+    cards = [card for report in reports for card in report.cards]
+    return classify_cards(cards, config, [report.document for report in reports])
+
+
+def process_and_classify(
+    source: SourceFile, config: Config, media_options: MediaOptions | None = None
+) -> FileReport:
+    """`process_file`, with the cards classified too when a file's own content decides that, so
+    that a build classifies only the files it processes (the others' cards come from the cache
+    already classified), and in the worker processes."""
+    report = process_file(source, config, media_options)
+    if not classifies_per_file(config):
+        return report
+    placed = classify_cards(report.cards, config, [report.document])
+    return dataclasses.replace(report, cards=placed.cards, classified=True, placement=placed.diagnostics)
 
 
 def process_file(source: SourceFile, config: Config, media_options: MediaOptions | None = None) -> FileReport:
