@@ -25,7 +25,7 @@ from typing import Protocol, cast
 
 from ankigen.atomic import atomic_file
 from ankigen.config import Config
-from ankigen.media import resolve_media
+from ankigen.media import ImageMemo, resolve_media
 from ankigen.model import Document, SourceFile
 
 __all__ = [
@@ -101,6 +101,7 @@ class FileCache:
         self.folder = folder / f"v{_FORMAT}"
         digest = hashlib.sha256(f"{code_fingerprint()}|{config!r}|{salt}".encode())
         self._salt = digest.hexdigest().encode()
+        self._images = ImageMemo()  # a cache lives for one run: its images are checked once per run
 
     def lookup(self, source: SourceFile) -> Lookup:
         """The key of `source` as it is now, and its cached result if it is still valid."""
@@ -127,7 +128,7 @@ class FileCache:
         except Exception:  # missing, truncated, or from another version: a miss in every case
             return None
         document = getattr(report, "document", None)
-        if not isinstance(document, Document) or resolve_media(document) != images:
+        if not isinstance(document, Document) or resolve_media(document, memo=self._images) != images:
             return None
         return cast(object, report)
 
