@@ -105,22 +105,31 @@ class FileCache:
 
     def lookup(self, source: SourceFile) -> Lookup:
         """The key of `source` as it is now, and its cached result if it is still valid."""
+        key = self.key(source)
+        return Lookup(key, self.load(source, key) if key else None)
+
+    def key(self, source: SourceFile) -> str:
+        """The key of `source` as it is now; "" when it cannot be read (nothing to cache)."""
         try:
             if not stat.S_ISREG(source.path.stat().st_mode):  # a FIFO would block the read
-                return Lookup("", None)
+                return ""
             data = source.path.read_bytes()
         except OSError:
-            return Lookup("", None)  # processing it reports the error; nothing to cache
+            return ""  # processing it reports the error; nothing to cache
         digest = hashlib.sha256(self._salt)
         digest.update(repr(source).encode())
         digest.update(data)
-        key = digest.hexdigest()
-        return Lookup(key, self._load(source, key))
+        return digest.hexdigest()
+
+    def holds(self, source: SourceFile, key: str) -> bool:
+        """Whether there is an entry for `key`, valid or not: `load` tells."""
+        return bool(key) and self._entry(source, key).is_file()
 
     def _entry(self, source: SourceFile, key: str) -> Path:
         return self.folder / hashlib.sha256(str(source.path).encode()).hexdigest()[:24] / f"{key}.pickle"
 
-    def _load(self, source: SourceFile, key: str) -> object | None:
+    def load(self, source: SourceFile, key: str) -> object | None:
+        """The cached result for `key`, if there is one and the images it shows are as they were."""
         try:
             with self._entry(source, key).open("rb") as handle:
                 entry = pickle.load(handle)
