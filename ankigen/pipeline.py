@@ -204,8 +204,10 @@ def _not_a_file(path: Path) -> str:
 
 
 def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> BuildResult:
-    checked = check(paths, config, options.media, use_lock=options.lock != "ignore", run=options.run)
-    with paused_gc():  # the whole-corpus stages: see ankigen.gc_pause
+    # One pause over the whole build (the per-file work resumes the collector): every pause that
+    # ends makes the collector walk what was made during it.  See ankigen.gc_pause.
+    with paused_gc():
+        checked = check(paths, config, options.media, use_lock=options.lock != "ignore", run=options.run)
         return _write_decks(checked, config, options)
 
 
