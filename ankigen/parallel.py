@@ -104,7 +104,7 @@ def _process(
         return
     tick = options.progress(len(todo)) if options.progress else None
     workers = _workers(todo, options.workers)
-    with resumed_gc():  # parsing makes reference cycles (forked workers inherit the collector's state)
+    with resumed_gc():  # so that each file's cycles are collected after it (forked workers inherit it)
         _run(work, todo, config, workers, cache, results, tick)
 
 
