@@ -32,11 +32,12 @@ __all__ = [
     "GENERAL",
     "Classified",
     "Unclassified",
-    "classifies_per_file",
     "classify",
     "classify_cards",
     "deck_name",
+    "globbed_exams",
     "package_name",
+    "places_by_glob",
     "slug",
     "unclassified",
 ]
@@ -79,15 +80,15 @@ def classify_cards(cards: Iterable[Card], config: Config, documents: Sequence[Do
     return Classified(tuple(placed), tuple(placer.diagnostics))
 
 
-def classifies_per_file(config: Config) -> bool:
-    """Whether each file's cards can be classified from that file alone (its cards, its document
-    and the config), e.g. in the worker that made them: yes unless the config's exams place files
-    by glob, whose matches depend on what else is on disk.
+def places_by_glob(config: Config) -> bool:
+    return any(exam.files for exam in config.exams)
 
-    Then classifying the files one by one gives exactly the cards and diagnostics of classifying
-    them all at once: everything else the classifier remembers between cards is per file, or pure.
-    """
-    return not any(exam.files for exam in config.exams)
+
+def globbed_exams(paths: Iterable[Path], config: Config) -> dict[Path, str]:
+    """The exam the config's globs give each of `paths` ("": none), walking each glob once: with
+    that, a file's cards are classified by its own content alone (so in its worker, and cached)."""
+    placer = _Placer(config, ())
+    return {path: exam.code if (exam := placer.globbed_exam(path)) else "" for path in paths}
 
 
 def unclassified(cards: Iterable[Card]) -> list[Unclassified]:

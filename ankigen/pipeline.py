@@ -14,7 +14,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ankigen.classify import Classified, classifies_per_file, classify_cards, deck_name, package_name
+from ankigen.classify import (
+    Classified,
+    classify_cards,
+    deck_name,
+    globbed_exams,
+    package_name,
+    places_by_glob,
+)
 from ankigen.config import Config
 from ankigen.discover import discover
 from ankigen.errors import LockError
@@ -83,6 +90,7 @@ class FileReport:
     media: MediaResolution | None = None  # how its images resolved
     classified: bool = False  # `cards` already have their exam, domain, service and tags
     placement: tuple[Diagnostic, ...] = ()  # what classifying them had to say, when `classified`
+    globbed: str = ""  # the exam the config's globs gave the file when its cards were classified
 
 
 @dataclass(frozen=True)
@@ -146,9 +154,15 @@ def _check_reports(
 
 
 def _classified(reports: Sequence[FileReport], config: Config) -> Classified:
-    """Every card placed, in source order: as each file's own work placed them where it could,
-    else all at once here (placing a card placed already gives the same card)."""
-    if all(report.classified for report in reports):
+    """Every card placed, in source order: as each file's own work placed them, unless the
+    config's globs now give some file another exam; then all at once here (placing a card placed
+    already gives the same card)."""
+    paths = [report.document.source.path for report in reports]
+    globbed = globbed_exams(paths, config) if places_by_glob(config) else {}
+    if all(
+        report.classified and report.globbed == globbed.get(path, "")
+        for report, path in zip(reports, paths, strict=True)
+    ):
         return Classified(
             tuple(card for report in reports for card in report.cards),
             tuple(diagnostic for report in reports for diagnostic in report.placement),
@@ -160,14 +174,14 @@ def _classified(reports: Sequence[FileReport], config: Config) -> Classified:
 def process_and_classify(
     source: SourceFile, config: Config, media_options: MediaOptions | None = None
 ) -> FileReport:
-    """`process_file`, with the cards classified too when a file's own content decides that, so
-    that a build classifies only the files it processes (the others' cards come from the cache
-    already classified), and in the worker processes."""
+    """`process_file`, with the cards classified too, so that a build classifies only the files it
+    processes (the others' cards come from the cache already classified), and in the workers."""
     report = process_file(source, config, media_options)
-    if not classifies_per_file(config):
-        return report
     placed = classify_cards(report.cards, config, [report.document])
-    return dataclasses.replace(report, cards=placed.cards, classified=True, placement=placed.diagnostics)
+    globbed = globbed_exams([source.path], config)[source.path] if places_by_glob(config) else ""
+    return dataclasses.replace(
+        report, cards=placed.cards, classified=True, placement=placed.diagnostics, globbed=globbed
+    )
 
 
 def process_file(source: SourceFile, config: Config, media_options: MediaOptions | None = None) -> FileReport:

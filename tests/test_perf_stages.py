@@ -74,22 +74,39 @@ def test_classified_per_file_as_all_at_once_on_real_and_shipped_notes(corpus: Pa
     _assert_classified_per_file_as_all_at_once(REPO / "notes", Config(root=REPO))
 
 
-def test_a_config_that_globs_files_is_classified_as_a_whole(tmp_path: Path) -> None:
+def _globbing_project(root: Path) -> Config:
     for name, text in FRONT_MATTER.items():
-        (tmp_path / "notes" / "saa").mkdir(parents=True, exist_ok=True)
-        (tmp_path / "notes" / "saa" / name).write_text(text, encoding="utf-8")
-    (tmp_path / "ankigen.toml").write_text(
-        '[[exams]]\ncode = "SAA-C03"\nfiles = ["notes/saa/*.md"]\n', encoding="utf-8"
+        (root / "notes" / "saa").mkdir(parents=True, exist_ok=True)
+        (root / "notes" / "saa" / name).write_text(text, encoding="utf-8")
+    (root / "notes" / "other").mkdir()
+    (root / "notes" / "other" / "vpc.md").write_text("# Net\n\n## VPC\n\n- **NAT** out.\n", "utf-8")
+    (root / "ankigen.toml").write_text(
+        '[[exams]]\ncode = "SAA-C03"\nfiles = ["notes/saa/*.md"]\n\n'
+        '[[exams]]\ncode = "DVA-C02"\nfiles = ["notes/dva/*.md"]\n',
+        encoding="utf-8",
     )
-    config = load_config(tmp_path)
-    sources = discover([tmp_path / "notes"], config.root)
-    assert not any(process_and_classify(source, config).classified for source in sources)
-    cards, diagnostics = _classified_the_long_way(sources, config)
+    return load_config(root)
+
+
+def test_files_claimed_by_glob_are_classified_per_file_as_all_at_once(tmp_path: Path) -> None:
+    config = _globbing_project(tmp_path)
+    _assert_classified_per_file_as_all_at_once(tmp_path / "notes", config)
     result = check([tmp_path / "notes"], config, use_lock=False)
-    assert {card.exam for card in result.cards} == {"SAA-C03", "CLF-C02", "XYZ-C09"}
-    placement = [(c.key, c.exam, c.domain, c.service, c.tags) for c in result.cards]
-    assert placement == [(c.key, c.exam, c.domain, c.service, c.tags) for c in cards]
-    assert [d for d in result.diagnostics if d in diagnostics] == diagnostics
+    assert {card.exam for card in result.cards} == {"SAA-C03", "CLF-C02", "XYZ-C09", "General"}
+
+
+def test_a_cached_file_that_a_glob_claims_since_is_classified_again(tmp_path: Path) -> None:
+    config = _globbing_project(tmp_path)
+    run = RunOptions(cache_dir=tmp_path / ".ankigen-cache", workers=1)
+    before = check([tmp_path / "notes"], config, use_lock=False, run=run)
+    assert {c.exam for c in before.cards if c.source.path.name == "vpc.md"} == {"General"}
+    # Nothing about vpc.md changes, so its cached result is valid; but a glob now claims it.
+    (tmp_path / "notes" / "dva").mkdir()
+    (tmp_path / "notes" / "dva" / "vpc.md").symlink_to(tmp_path / "notes" / "other" / "vpc.md")
+    cached = check([tmp_path / "notes"], config, use_lock=False, run=run)
+    fresh = check([tmp_path / "notes"], config, use_lock=False)
+    assert {c.exam for c in cached.cards if c.source.path.name == "vpc.md"} == {"DVA-C02"}
+    assert cached.cards == fresh.cards and cached.diagnostics == fresh.diagnostics
 
 
 def test_placing_a_placed_card_again_changes_nothing(tmp_path: Path) -> None:
