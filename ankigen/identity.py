@@ -243,9 +243,8 @@ def _place(card: Card, guid: str, entry: LockEntry | None, now: int) -> tuple[Ca
         clozes=clozes,
         tags=tags,
     )
-    if record == entry:  # unchanged after all (its clozes were renumbered back to what they were)
-        assert entry is not None
-        return _copy_with(card, front=front, guid=guid, mtime=mtime), entry
+    if entry is not None and record == entry:  # unchanged after all: its clozes renumbered as before
+        record = entry  # which keeps its line
     return _copy_with(card, front=front, guid=guid, mtime=mtime), record
 
 
