@@ -10,7 +10,7 @@ import stat
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -115,16 +115,18 @@ def check(
     `run` says how the per-file work runs (cache, workers, progress); the result never depends on it.
     """
     media_options = media_options or MediaOptions()
-    work = functools.partial(process_and_classify, media_options=media_options)
     unreadable: list[Diagnostic] = []
     sources = discover(paths, config.root, on_error=unreadable.append)
+    # each glob walked once here, not once per file in the workers
+    globbed = globbed_exams([source.path for source in sources], config) if places_by_glob(config) else {}
+    work = functools.partial(process_and_classify, media_options=media_options, globbed=globbed)
     run = run or RunOptions(workers=1)
     if media_options.fetch_remote:  # what the network answers may change without any file changing
         run = dataclasses.replace(run, cache_dir=None)
     reports = run_files(work, sources, config, run, salt=repr(media_options))
     with paused_gc():  # the whole-corpus stages: see ankigen.gc_pause
         return _check_reports(
-            reports, unreadable, config, media_options, use_lock, _covered_by(paths, config.root)
+            reports, unreadable, config, media_options, use_lock, _covered_by(paths, config.root), globbed
         )
 
 
@@ -135,9 +137,10 @@ def _check_reports(
     media_options: MediaOptions,
     use_lock: bool,
     in_scope: Callable[[LockEntry], bool],
+    globbed: Mapping[Path, str],
 ) -> CheckResult:
     media_files = [(report.media, report.cards) for report in reports if report.media is not None]
-    placed = _classified(reports, config)
+    placed = _classified(reports, config, globbed)
     lock = read_lock(config.root) if use_lock else Lock()
     # one question asked in two files of one deck is one card
     identity = assign_identity(distinct_cards(placed.cards), lock, _now(), config.root, in_scope)
@@ -153,34 +156,36 @@ def _check_reports(
     )
 
 
-def _classified(reports: Sequence[FileReport], config: Config) -> Classified:
+def _classified(reports: Sequence[FileReport], config: Config, globbed: Mapping[Path, str]) -> Classified:
     """Every card placed, in source order: as each file's own work placed them, unless the
-    config's globs now give some file another exam; then all at once here (placing a card placed
-    already gives the same card)."""
-    paths = [report.document.source.path for report in reports]
-    globbed = globbed_exams(paths, config) if places_by_glob(config) else {}
-    if all(
-        report.classified and report.globbed == globbed.get(path, "")
-        for report, path in zip(reports, paths, strict=True)
-    ):
+    config's globs give some file another exam than they did then; then all at once here
+    (placing a card placed already gives the same card)."""
+    as_made = ((report, report.document.source.path) for report in reports)
+    if all(report.classified and report.globbed == globbed.get(path, "") for report, path in as_made):
         return Classified(
             tuple(card for report in reports for card in report.cards),
             tuple(diagnostic for report in reports for diagnostic in report.placement),
         )
     cards = [card for report in reports for card in report.cards]
-    return classify_cards(cards, config, [report.document for report in reports])
+    return classify_cards(cards, config, [report.document for report in reports], globbed)
 
 
 def process_and_classify(
-    source: SourceFile, config: Config, media_options: MediaOptions | None = None
+    source: SourceFile,
+    config: Config,
+    media_options: MediaOptions | None = None,
+    globbed: Mapping[Path, str] | None = None,
 ) -> FileReport:
     """`process_file`, with the cards classified too, so that a build classifies only the files it
-    processes (the others' cards come from the cache already classified), and in the workers."""
+    processes (the others' cards come from the cache already classified), and in the workers.
+    `globbed`: the exams the config's globs give the files (`globbed_exams`), where known."""
     report = process_file(source, config, media_options)
-    placed = classify_cards(report.cards, config, [report.document])
-    globbed = globbed_exams([source.path], config)[source.path] if places_by_glob(config) else ""
+    mine = (globbed or {}).get(source.path)
+    if mine is None:
+        mine = globbed_exams([source.path], config)[source.path] if places_by_glob(config) else ""
+    placed = classify_cards(report.cards, config, [report.document], {source.path: mine})
     return dataclasses.replace(
-        report, cards=placed.cards, classified=True, placement=placed.diagnostics, globbed=globbed
+        report, cards=placed.cards, classified=True, placement=placed.diagnostics, globbed=mine
     )
 
 

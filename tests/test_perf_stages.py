@@ -296,3 +296,21 @@ def test_cached_rebuild_with_edits_matches_a_fresh_check(
 
     assert shown(cached) == shown(fresh) and shown(cached)
     assert cached.diagnostics == fresh.diagnostics
+
+
+def test_a_build_walks_each_glob_once_not_once_per_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _globbing_project(tmp_path)
+    walked: list[str] = []
+    glob = Path.glob
+
+    def counting(self: Path, pattern: str) -> object:
+        walked.append(pattern)
+        return glob(self, pattern)
+
+    monkeypatch.setattr(Path, "glob", counting)
+    result = check([tmp_path / "notes"], config, use_lock=False)
+    assert len(list(discover([tmp_path / "notes"], tmp_path))) == 5
+    assert sorted(walked) == ["notes/dva/*.md", "notes/saa/*.md"]
+    assert {card.exam for card in result.cards} >= {"SAA-C03", "General"}
