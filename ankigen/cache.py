@@ -25,7 +25,7 @@ from typing import Protocol, cast
 
 from ankigen.atomic import atomic_file
 from ankigen.config import Config
-from ankigen.media import resolve_media
+from ankigen.media import ImageMemo, resolve_media
 from ankigen.model import Document, SourceFile
 
 __all__ = [
@@ -101,25 +101,35 @@ class FileCache:
         self.folder = folder / f"v{_FORMAT}"
         digest = hashlib.sha256(f"{code_fingerprint()}|{config!r}|{salt}".encode())
         self._salt = digest.hexdigest().encode()
+        self._images = ImageMemo()  # a cache lives for one run: its images are checked once per run
 
     def lookup(self, source: SourceFile) -> Lookup:
         """The key of `source` as it is now, and its cached result if it is still valid."""
+        key = self.key(source)
+        return Lookup(key, self.load(source, key) if key else None)
+
+    def key(self, source: SourceFile) -> str:
+        """The key of `source` as it is now; "" when it cannot be read (nothing to cache)."""
         try:
             if not stat.S_ISREG(source.path.stat().st_mode):  # a FIFO would block the read
-                return Lookup("", None)
+                return ""
             data = source.path.read_bytes()
         except OSError:
-            return Lookup("", None)  # processing it reports the error; nothing to cache
+            return ""  # processing it reports the error; nothing to cache
         digest = hashlib.sha256(self._salt)
         digest.update(repr(source).encode())
         digest.update(data)
-        key = digest.hexdigest()
-        return Lookup(key, self._load(source, key))
+        return digest.hexdigest()
+
+    def holds(self, source: SourceFile, key: str) -> bool:
+        """Whether there is an entry for `key`, valid or not: `load` tells."""
+        return bool(key) and self._entry(source, key).is_file()
 
     def _entry(self, source: SourceFile, key: str) -> Path:
         return self.folder / hashlib.sha256(str(source.path).encode()).hexdigest()[:24] / f"{key}.pickle"
 
-    def _load(self, source: SourceFile, key: str) -> object | None:
+    def load(self, source: SourceFile, key: str) -> object | None:
+        """The cached result for `key`, if there is one and the images it shows are as they were."""
         try:
             with self._entry(source, key).open("rb") as handle:
                 entry = pickle.load(handle)
@@ -127,7 +137,7 @@ class FileCache:
         except Exception:  # missing, truncated, or from another version: a miss in every case
             return None
         document = getattr(report, "document", None)
-        if not isinstance(document, Document) or resolve_media(document) != images:
+        if not isinstance(document, Document) or resolve_media(document, memo=self._images) != images:
             return None
         return cast(object, report)
 

@@ -17,7 +17,7 @@ import dataclasses
 import html
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +35,9 @@ __all__ = [
     "classify",
     "classify_cards",
     "deck_name",
+    "globbed_exams",
     "package_name",
+    "places_by_glob",
     "slug",
     "unclassified",
 ]
@@ -71,11 +73,28 @@ def classify(cards: Iterable[Card], config: Config, documents: Sequence[Document
     return list(classify_cards(cards, config, documents).cards)
 
 
-def classify_cards(cards: Iterable[Card], config: Config, documents: Sequence[Document] = ()) -> Classified:
-    """Give each card its exam, domain, service and the four tags; `documents` supply front matter."""
-    placer = _Placer(config, documents)
+def classify_cards(
+    cards: Iterable[Card],
+    config: Config,
+    documents: Sequence[Document] = (),
+    globbed: Mapping[Path, str] | None = None,
+) -> Classified:
+    """Give each card its exam, domain, service and the four tags; `documents` supply front matter,
+    `globbed` what the config's globs give the files (see `globbed_exams`) where known."""
+    placer = _Placer(config, documents, globbed)
     placed = [placer.place(card) for card in cards]
     return Classified(tuple(placed), tuple(placer.diagnostics))
+
+
+def places_by_glob(config: Config) -> bool:
+    return any(exam.files for exam in config.exams)
+
+
+def globbed_exams(paths: Iterable[Path], config: Config) -> dict[Path, str]:
+    """The exam the config's globs give each of `paths` ("": none), walking each glob once: with
+    that, a file's cards are classified by its own content alone (so in its worker, and cached)."""
+    placer = _Placer(config, (), None)
+    return {path: exam.code if (exam := placer.globbed_exam(path)) else "" for path in paths}
 
 
 def unclassified(cards: Iterable[Card]) -> list[Unclassified]:
@@ -121,8 +140,11 @@ def _fields(card: Card, config: Config) -> dict[str, str]:
 class _Placer:
     """One classify run: the config's exams and globs, the catalogue, and the files' front matter."""
 
-    def __init__(self, config: Config, documents: Sequence[Document]) -> None:
+    def __init__(
+        self, config: Config, documents: Sequence[Document], globbed: Mapping[Path, str] | None
+    ) -> None:
         self.config = config
+        self.known_globs = globbed or {}
         self.finder = ExamFinder(exam_of(exam) for exam in config.exams)
         self.catalogue = shipped_catalogue()
         self.documents = {document.source.path: document for document in documents}
@@ -202,6 +224,8 @@ class _Placer:
         return exam
 
     def globbed_exam(self, path: Path) -> Exam | None:
+        if path in self.known_globs:
+            return self.finder.exams[self.known_globs[path].upper()] if self.known_globs[path] else None
         resolved = path.resolve()
         for configured in self.config.exams:
             for pattern in configured.files:

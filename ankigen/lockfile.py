@@ -2,6 +2,9 @@
 
 One note per line, as a JSON object, sorted by GUID.  A note's GUID never changes, so its line
 never moves: two branches that touch different notes change different lines and merge cleanly.
+A note that did not change keeps its line exactly as it was read (it is not serialised again:
+at 10k sections that is most of the cost of writing the lock), and a lock whose bytes would not
+change is not written at all.
 Git's conflict markers are tolerated (both sides are kept, the newer version of a note wins),
 so `ankigen.lock merge=union` in .gitattributes is safe too.
 """
@@ -48,6 +51,9 @@ class LockEntry:
     tags: tuple[str, ...] = ()  # as shipped, so that a removed note keeps them
     clozes: tuple[tuple[str, int], ...] = ()  # cloze term -> its number, retired ones included
     removed: bool = False  # gone from the notes, shipped tagged ankigen::removed
+    # The line this entry was read from, written back as it was while the entry is unchanged.
+    # Not an __init__ field, so that every new or replace()d entry has none and is serialised.
+    line: str = field(default="", init=False, compare=False, repr=False)
 
     @property
     def next_cloze(self) -> int:
@@ -113,7 +119,7 @@ def _entry(line: str, display: str, number: int) -> LockEntry:
         if kind not in ("qa", "cloze"):
             raise ValueError(f"unknown kind {kind!r}")
         clozes = cast(Mapping[str, int], data.get("clozes", {}))
-        return LockEntry(
+        entry = LockEntry(
             guid=_str(data["guid"]),
             key=_str(data["key"]),
             kind=kind,
@@ -129,11 +135,13 @@ def _entry(line: str, display: str, number: int) -> LockEntry:
             clozes=tuple(sorted((_str(term), int(n)) for term, n in clozes.items())),
             removed=bool(data.get("removed", False)),
         )
-    except (ValueError, KeyError, TypeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         what = f"missing {exc}" if isinstance(exc, KeyError) else str(exc)
         raise InputError(
             display, f"unreadable lock entry ({what}); fix or remove this line", number
         ) from None
+    object.__setattr__(entry, "line", line)  # frozen: set once, here, where the entry is made
+    return entry
 
 
 def _str(value: object) -> str:
@@ -144,35 +152,49 @@ def _str(value: object) -> str:
 
 def render_lock(entries: Iterable[LockEntry]) -> str:
     lines = [_HEADER.rstrip("\n")]
-    for entry in sorted(entries, key=lambda e: e.guid):
-        data: dict[str, object] = {
-            "guid": entry.guid,
-            "key": entry.key,
-            "kind": entry.kind,
-            "fp": entry.fingerprint,
-            "mod": entry.mtime,
-        }
-        if entry.removed:
-            data["removed"] = True
-        if entry.pin:
-            data["pin"] = entry.pin
-        if entry.clozes:
-            data["clozes"] = dict(entry.clozes)
-        if entry.tags:
-            data["tags"] = list(entry.tags)
-        data.update(
-            file=entry.source, exam=entry.exam, domain=entry.domain, title=entry.title, text=entry.text
-        )
-        lines.append(json.dumps(data, ensure_ascii=False, separators=(", ", ": ")))
+    lines.extend(entry.line or _line(entry) for entry in sorted(entries, key=lambda e: e.guid))
     return "\n".join(lines) + "\n"
 
 
+def _line(entry: LockEntry) -> str:
+    data: dict[str, object] = {
+        "guid": entry.guid,
+        "key": entry.key,
+        "kind": entry.kind,
+        "fp": entry.fingerprint,
+        "mod": entry.mtime,
+    }
+    if entry.removed:
+        data["removed"] = True
+    if entry.pin:
+        data["pin"] = entry.pin
+    if entry.clozes:
+        data["clozes"] = dict(entry.clozes)
+    if entry.tags:
+        data["tags"] = list(entry.tags)
+    data.update(file=entry.source, exam=entry.exam, domain=entry.domain, title=entry.title, text=entry.text)
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": "))
+
+
 def write_lock(root: Path, entries: Iterable[LockEntry]) -> Path:
-    """Write the lock file atomically, as the decks are written."""
+    """Write the lock file atomically, as the decks are written; not at all if its bytes would not change."""
     path = root / LOCK_FILE
+    content = render_lock(entries).encode("utf-8")
     try:
+        if _holds(path, content):
+            return path
         with atomic_file(path) as out:
-            out.write(render_lock(entries).encode("utf-8"))
+            out.write(content)
     except OSError as exc:
         raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     return path
+
+
+def _holds(path: Path, content: bytes) -> bool:
+    """Whether the file at `path` already holds exactly `content` (its size is checked first)."""
+    try:
+        if path.stat().st_size != len(content):
+            return False
+        return path.read_bytes() == content
+    except FileNotFoundError:
+        return False

@@ -18,7 +18,7 @@ from typing import TypeVar, cast
 
 from ankigen.cache import CachedReport, FileCache, entry_blob, report_of
 from ankigen.config import Config
-from ankigen.gc_pause import collected_per_file, paused_gc
+from ankigen.gc_pause import collected_per_file, paused_gc, resumed_gc
 from ankigen.model import SourceFile
 
 __all__ = ["PARALLEL_MIN_BYTES", "RunOptions", "available_cpus", "run_files"]
@@ -72,16 +72,51 @@ def run_files(
     """
     cache = FileCache(options.cache_dir, config, salt) if options.cache_dir else None
     results: list[R | None] = [None] * len(sources)
-    todo: list[_Task] = []
-    with paused_gc():  # unpickling every cached result makes objects, not garbage
-        for index, source in enumerate(sources):
-            lookup = cache.lookup(source) if cache else None
-            if lookup is not None and lookup.report is not None:
-                results[index] = cast(R, lookup.report)
-            else:
-                todo.append(_Task(index, source, lookup.key if lookup else ""))
-    tick = options.progress(len(todo)) if options.progress and todo else None
+    tasks = [_Task(index, source, cache.key(source) if cache else "") for index, source in enumerate(sources)]
+    stored = [task for task in tasks if cache is not None and cache.holds(task.source, task.key)]
+    # The files without an entry are processed before any entry is loaded: once every cached
+    # result is in memory, each garbage collection that processing triggers walks all of them.
+    kept = {task.index for task in stored}
+    _process(work, [task for task in tasks if task.index not in kept], config, options, cache, results)
+    stale: list[_Task] = []
+    if cache is not None:
+        with paused_gc():  # unpickling every cached result makes objects, not garbage
+            for task in stored:
+                report = cache.load(task.source, task.key)
+                if report is None:  # damaged, or an image it shows changed
+                    stale.append(task)
+                else:
+                    results[task.index] = cast(R, report)
+    _process(work, stale, config, options, cache, results)
+    return [cast(R, result) for result in results]
+
+
+def _process(
+    work: Work[R],
+    todo: Sequence[_Task],
+    config: Config,
+    options: RunOptions,
+    cache: FileCache | None,
+    results: list[R | None],
+) -> None:
+    """Process the files of `todo` into `results` (and the cache), serially or in workers."""
+    if not todo:
+        return
+    tick = options.progress(len(todo)) if options.progress else None
     workers = _workers(todo, options.workers)
+    with resumed_gc():  # so that each file's cycles are collected after it (forked workers inherit it)
+        _run(work, todo, config, workers, cache, results, tick)
+
+
+def _run(
+    work: Work[R],
+    todo: Sequence[_Task],
+    config: Config,
+    workers: int,
+    cache: FileCache | None,
+    results: list[R | None],
+    tick: Progress | None,
+) -> None:
     if workers <= 1:
         for task in todo:
             with collected_per_file():  # see ankigen.gc_pause
@@ -97,7 +132,6 @@ def run_files(
                 results[task.index] = cast(R, report_of(blob))
                 if cache is not None:
                     cache.store(task.source, task.key, blob)
-    return [cast(R, result) for result in results]
 
 
 def _workers(todo: Sequence[_Task], requested: int) -> int:

@@ -10,11 +10,18 @@ import stat
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ankigen.classify import classify_cards, deck_name, package_name
+from ankigen.classify import (
+    Classified,
+    classify_cards,
+    deck_name,
+    globbed_exams,
+    package_name,
+    places_by_glob,
+)
 from ankigen.config import Config
 from ankigen.discover import discover
 from ankigen.errors import LockError
@@ -57,6 +64,7 @@ __all__ = [
     "check",
     "deck_name",
     "package_name",
+    "process_and_classify",
     "process_file",
 ]
 
@@ -80,6 +88,9 @@ class FileReport:
     diagnostics: tuple[Diagnostic, ...]
     silent: tuple[SilentSection, ...] = ()  # the sections that made no card, and why
     media: MediaResolution | None = None  # how its images resolved
+    classified: bool = False  # `cards` already have their exam, domain, service and tags
+    placement: tuple[Diagnostic, ...] = ()  # what classifying them had to say, when `classified`
+    globbed: str = ""  # the exam the config's globs gave the file when its cards were classified
 
 
 @dataclass(frozen=True)
@@ -104,16 +115,18 @@ def check(
     `run` says how the per-file work runs (cache, workers, progress); the result never depends on it.
     """
     media_options = media_options or MediaOptions()
-    work = functools.partial(process_file, media_options=media_options)
     unreadable: list[Diagnostic] = []
     sources = discover(paths, config.root, on_error=unreadable.append)
+    # each glob walked once here, not once per file in the workers
+    globbed = globbed_exams([source.path for source in sources], config) if places_by_glob(config) else {}
+    work = functools.partial(process_and_classify, media_options=media_options, globbed=globbed)
     run = run or RunOptions(workers=1)
     if media_options.fetch_remote:  # what the network answers may change without any file changing
         run = dataclasses.replace(run, cache_dir=None)
     reports = run_files(work, sources, config, run, salt=repr(media_options))
     with paused_gc():  # the whole-corpus stages: see ankigen.gc_pause
         return _check_reports(
-            reports, unreadable, config, media_options, use_lock, _covered_by(paths, config.root)
+            reports, unreadable, config, media_options, use_lock, _covered_by(paths, config.root), globbed
         )
 
 
@@ -124,11 +137,10 @@ def _check_reports(
     media_options: MediaOptions,
     use_lock: bool,
     in_scope: Callable[[LockEntry], bool],
+    globbed: Mapping[Path, str],
 ) -> CheckResult:
     media_files = [(report.media, report.cards) for report in reports if report.media is not None]
-    placed = classify_cards(
-        [card for report in reports for card in report.cards], config, [report.document for report in reports]
-    )
+    placed = _classified(reports, config, globbed)
     lock = read_lock(config.root) if use_lock else Lock()
     # one question asked in two files of one deck is one card
     identity = assign_identity(distinct_cards(placed.cards), lock, _now(), config.root, in_scope)
@@ -141,6 +153,39 @@ def _check_reports(
     media_report = audit_media(media_files, config.root, media_options.oversized_bytes)
     return CheckResult(
         tuple(reports), identity.cards, tuple(diagnostics), media_report, identity=identity, lock=lock
+    )
+
+
+def _classified(reports: Sequence[FileReport], config: Config, globbed: Mapping[Path, str]) -> Classified:
+    """Every card placed, in source order: as each file's own work placed them, unless the
+    config's globs give some file another exam than they did then; then all at once here
+    (placing a card placed already gives the same card)."""
+    as_made = ((report, report.document.source.path) for report in reports)
+    if all(report.classified and report.globbed == globbed.get(path, "") for report, path in as_made):
+        return Classified(
+            tuple(card for report in reports for card in report.cards),
+            tuple(diagnostic for report in reports for diagnostic in report.placement),
+        )
+    cards = [card for report in reports for card in report.cards]
+    return classify_cards(cards, config, [report.document for report in reports], globbed)
+
+
+def process_and_classify(
+    source: SourceFile,
+    config: Config,
+    media_options: MediaOptions | None = None,
+    globbed: Mapping[Path, str] | None = None,
+) -> FileReport:
+    """`process_file`, with the cards classified too, so that a build classifies only the files it
+    processes (the others' cards come from the cache already classified), and in the workers.
+    `globbed`: the exams the config's globs give the files (`globbed_exams`), where known."""
+    report = process_file(source, config, media_options)
+    mine = (globbed or {}).get(source.path)
+    if mine is None:
+        mine = globbed_exams([source.path], config)[source.path] if places_by_glob(config) else ""
+    placed = classify_cards(report.cards, config, [report.document], {source.path: mine})
+    return dataclasses.replace(
+        report, cards=placed.cards, classified=True, placement=placed.diagnostics, globbed=mine
     )
 
 
@@ -178,8 +223,10 @@ def _not_a_file(path: Path) -> str:
 
 
 def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> BuildResult:
-    checked = check(paths, config, options.media, use_lock=options.lock != "ignore", run=options.run)
-    with paused_gc():  # the whole-corpus stages: see ankigen.gc_pause
+    # One pause over the whole build (the per-file work resumes the collector): every pause that
+    # ends makes the collector walk what was made during it.  See ankigen.gc_pause.
+    with paused_gc():
+        checked = check(paths, config, options.media, use_lock=options.lock != "ignore", run=options.run)
         return _write_decks(checked, config, options)
 
 

@@ -19,12 +19,13 @@ from ankigen.media.audit import OVERSIZED_BYTES, audit_media
 from ankigen.media.fetch import FetchPolicy, RemoteFetcher, default_cache_dir
 from ankigen.media.files import IMAGE_SUFFIXES, image_suffix, stored_name
 from ankigen.media.html import image_sources
-from ankigen.media.locate import locate, ref_kind, remote_url, shown
+from ankigen.media.locate import boundary_of, locate, ref_kind, remote_url, shown
 from ankigen.model import Card, Diagnostic, Document, ImageIssue, ImageRef, MediaRef
 
 __all__ = [
     "IMAGE_SUFFIXES",
     "OVERSIZED_BYTES",
+    "ImageMemo",
     "MediaOptions",
     "MediaResolution",
     "attach_media",
@@ -73,7 +74,29 @@ class _Outcome:
     detail: str = ""
 
 
-def resolve_media(document: Document, fetcher: RemoteFetcher | None = None) -> MediaResolution:
+class ImageMemo:
+    """The local images one run has resolved, for the other documents that show them (many notes
+    show the same few images): where a src leads depends only on the src, the note's folder, the
+    project root and the folder images may not leave.  Lives no longer than the images it saw stay
+    unchanged: one run."""
+
+    def __init__(self) -> None:
+        self._outcomes: dict[tuple[str, Path, Path, Path], _Outcome] = {}
+
+    def outcome(self, image: ImageRef, document: Document, boundary: Path) -> _Outcome:
+        source = document.source
+        key = (image.src, source.path.parent, source.root, boundary)
+        known = self._outcomes.get(key)
+        if known is None:
+            known = self._outcomes[key] = _resolve(image, document, None)
+        return known
+
+
+def resolve_media(
+    document: Document, fetcher: RemoteFetcher | None = None, memo: ImageMemo | None = None
+) -> MediaResolution:
+    """How each image of `document` resolves; `memo` remembers local images between documents."""
+    boundary = boundary_of(document.source.path, document.source.root) if memo is not None else None
     outcomes: dict[str, _Outcome] = {}
     diagnostics: list[Diagnostic] = []
     found: dict[str, list[ImageIssue]] = {
@@ -85,7 +108,10 @@ def resolve_media(document: Document, fetcher: RemoteFetcher | None = None) -> M
     }
     for image in document.images:
         if image.src not in outcomes:
-            outcomes[image.src] = _resolve(image, document, fetcher)
+            if memo is not None and boundary is not None and ref_kind(image.src) == "local":
+                outcomes[image.src] = memo.outcome(image, document, boundary)
+            else:
+                outcomes[image.src] = _resolve(image, document, fetcher)
         outcome = outcomes[image.src]
         location = f"{document.source.display}:{image.line}"
         if outcome.warning:
