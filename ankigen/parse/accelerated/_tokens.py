@@ -110,12 +110,12 @@ def inline_tokens(out: list[Token], nodes: Sequence[markdown_it_pyrs.Node], leve
             inline_tokens(out, node.children, level + 1, data)
             out.append(new_token("link_close", "a", -1, level, False))
         elif name == "image":
-            out.append(_image(node, data))
+            out.append(_image(node, data, level))
         else:
             raise Declined(name)
 
 
-def _image(node: markdown_it_pyrs.Node, data: bytes) -> Token:
+def _image(node: markdown_it_pyrs.Node, data: bytes, level: int) -> Token:
     """An image: its alt text is parsed on its own (levels from 0), and kept raw as content."""
     meta = node.meta
     children = node.children
@@ -125,7 +125,7 @@ def _image(node: markdown_it_pyrs.Node, data: bytes) -> Token:
     end = children[-1].srcmap[1] if children and children[-1].srcmap else start
     if data[end : end + 2] != b"](" or b"\n" in data[start:end]:
         raise Declined("image label")
-    image = new_token("image", "img", 0, 0, False, data[start:end].decode())
+    image = new_token("image", "img", 0, level, False, data[start:end].decode())
     image.attrs = {"src": meta["url"], "alt": ""}
     if meta.get("title"):
         image.attrs["title"] = meta["title"]
