@@ -1,0 +1,152 @@
+"""The collection inside an .apkg, in one canonical form whether its rows are new or reused.
+
+genanki writes the notes that changed; the notes that did not are copied from the previous
+build's collection with SQL, given their new ids and positions.  Either way the final database
+is made by the same statements on the same rows in the same order (tables, then the rows in id
+order, then the indexes), so a rebuild that reused rows is byte for byte the build that wrote
+them all, and the file is packed tighter than genanki's own (every page filled in order).
+
+genanki gives a note and then its cards consecutive ids from one counter, starting at the
+build's time in milliseconds, so a reused note's ids are its new note id plus the offsets its
+cards had; the `due` of its cards is its position among the package's notes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
+
+__all__ = ["CollectionError", "PlannedNote", "assemble"]
+
+# the columns of genanki's notes and cards tables after the ids (and, for cards, before and after `due`)
+_NOTE_COLUMNS = ("guid", "mid", "mod", "usn", "tags", "flds", "sfld", "csum", "flags", "data")
+_CARD_HEAD = ("did", "ord", "mod", "usn", "type", "queue")
+_CARD_TAIL = ("ivl", "factor", "reps", "lapses", "left", "odue", "odid", "flags", "data")
+
+
+def _columns(table: str, names: tuple[str, ...]) -> str:
+    return ", ".join(f"{table}.{name}" for name in names)
+
+
+class CollectionError(Exception):
+    """The previous collection did not hold what its manifest promised."""
+
+
+@dataclass(frozen=True)
+class PlannedNote:
+    """One note of the package: where it goes, and where its rows come from."""
+
+    key: bytes  # notes.note_key
+    note_id: int  # its cards take the ids after it
+    cards: int
+    due: int  # its position among the package's notes
+    deck_id: int
+    fresh: genanki.Note | None = None  # written by genanki; None: copied from the previous collection
+    previous_id: int = 0  # its note id in the previous collection
+
+
+def assemble(
+    notes: Sequence[PlannedNote],
+    decks: Sequence[genanki.Deck],
+    timestamp: float,
+    previous: bytes | None = None,
+) -> bytes:
+    """The collection's bytes.  `decks` carry their note types but no notes; `previous` is the
+    collection the reused notes' `previous_id`s point into."""
+    fresh = [note for note in notes if note.fresh is not None]
+    reused = [note for note in notes if note.fresh is None]
+    if reused and previous is None:
+        raise CollectionError("notes to reuse but no previous collection")
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        notes_from, cards_from = [], []
+        if fresh:
+            _attach(connection, "fresh", _written_by_genanki(fresh, timestamp))
+            notes_from.append(f"SELECT n.id, {_columns('n', _NOTE_COLUMNS)} FROM fresh.notes n")
+            cards_from.append(
+                f"SELECT c.id, c.nid, {_columns('c', _CARD_HEAD)}, c.due, {_columns('c', _CARD_TAIL)}"
+                " FROM fresh.cards c"
+            )
+        if reused:
+            assert previous is not None
+            _attach(connection, "previous", previous)
+            connection.execute("CREATE TEMP TABLE reuse (old INTEGER PRIMARY KEY, new INTEGER, due INTEGER)")
+            connection.execute("BEGIN")
+            connection.executemany(
+                "INSERT INTO temp.reuse VALUES (?, ?, ?)",
+                ((note.previous_id, note.note_id, note.due) for note in reused),
+            )
+            connection.execute("COMMIT")
+            notes_from.append(
+                f"SELECT r.new, {_columns('n', _NOTE_COLUMNS)}"
+                " FROM temp.reuse r JOIN previous.notes n ON n.id = r.old"
+            )
+            cards_from.append(
+                f"SELECT c.id - r.old + r.new, r.new, {_columns('c', _CARD_HEAD)}, r.due,"
+                f" {_columns('c', _CARD_TAIL)} FROM temp.reuse r JOIN previous.cards c ON c.nid = r.old"
+            )
+        return _canonical(connection, decks, timestamp, notes_from, cards_from, notes)
+    finally:
+        connection.close()
+
+
+def _canonical(
+    connection: sqlite3.Connection,
+    decks: Sequence[genanki.Deck],
+    timestamp: float,
+    notes_from: list[str],
+    cards_from: list[str],
+    notes: Sequence[PlannedNote],
+) -> bytes:
+    """Build `main` with the same statements whatever the rows' origin: nothing else touches it."""
+    connection.executescript(APKG_SCHEMA)
+    indexes = connection.execute(
+        "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid"
+    ).fetchall()
+    for name, _ in indexes:  # built after the rows, from sorted entries: packed pages, and faster
+        connection.execute(f'DROP INDEX main."{name}"')
+    connection.executescript(APKG_COL)
+    connection.execute("BEGIN")
+    cursor = connection.cursor()
+    for deck in decks:  # no notes: genanki writes the deck and its note types into `col`
+        deck.write_to_db(cursor, timestamp, itertools.count())
+    if notes_from:
+        connection.execute(f"INSERT INTO main.notes {' UNION ALL '.join(notes_from)} ORDER BY 1")
+        connection.execute(f"INSERT INTO main.cards {' UNION ALL '.join(cards_from)} ORDER BY 1")
+    for _, sql in indexes:
+        connection.execute(sql)
+    connection.execute("COMMIT")
+    (note_count,) = connection.execute("SELECT count(*) FROM main.notes").fetchone()
+    (card_count,) = connection.execute("SELECT count(*) FROM main.cards").fetchone()
+    if (note_count, card_count) != (len(notes), sum(note.cards for note in notes)):
+        raise CollectionError(f"{note_count} notes and {card_count} cards where the plan has other counts")
+    return connection.serialize()
+
+
+def _written_by_genanki(notes: Sequence[PlannedNote], timestamp: float) -> bytes:
+    """A scratch collection (tables only) with the rows genanki writes for `notes`."""
+    scratch = sqlite3.connect(":memory:")
+    try:
+        scratch.executescript(APKG_SCHEMA)
+        query = "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
+        for (name,) in scratch.execute(query).fetchall():  # rows are sorted into the collection later
+            scratch.execute(f'DROP INDEX "{name}"')
+        cursor = scratch.cursor()
+        for note in notes:
+            assert note.fresh is not None
+            note.fresh.write_to_db(cursor, timestamp, note.deck_id, itertools.count(note.note_id))
+        scratch.commit()
+        return scratch.serialize()
+    finally:
+        scratch.close()
+
+
+def _attach(connection: sqlite3.Connection, name: str, database: bytes) -> None:
+    connection.execute(f"ATTACH ':memory:' AS {name}")
+    connection.deserialize(database, name=name)
