@@ -21,7 +21,7 @@ from ankigen.errors import OutputError
 from ankigen.field_memo import FieldMemo
 from ankigen.model import Card, DeckFile
 from ankigen.package.archive import write_apkg
-from ankigen.package.collection import CollectionError, PlannedNote, assemble
+from ankigen.package.collection import CollectionError, FreshNote, Plan, assemble
 from ankigen.package.models import (
     CLOZE_FIELDS,
     CLOZE_MODEL,
@@ -89,13 +89,13 @@ def write_package(
     if target.is_dir():
         raise OutputError(f"{target}: is a folder, so the deck cannot be written there")
     previous = load_previous(cache_dir, spec.filename) if cache_dir else None
-    decks, notes = _plan(spec, when, memo, previous)
     try:
-        collection = assemble(notes, list(decks.values()), when, previous.collection if previous else None)
+        plan = _plan(spec, when, memo, previous)
+        collection = assemble(plan, when, previous.collection if previous else None)
     except (CollectionError, OverflowError, sqlite3.DatabaseError):
         # the previous collection was not what its manifest said: write every note afresh
-        decks, notes = _plan(spec, when, memo, None)
-        collection = assemble(notes, list(decks.values()), when)
+        plan = _plan(spec, when, memo, None)
+        collection = assemble(plan, when)
     media = {
         ref.stored_name: ref.path for _, card in spec.cards for ref in card.media if ref.path is not None
     }
@@ -107,33 +107,43 @@ def write_package(
         where = exc.filename if exc.filename and exc.filename != str(target) else out_dir
         raise OutputError(f"{where}: cannot write {spec.filename}: {exc.strerror or exc}") from None
     if cache_dir:
-        save_previous(cache_dir, spec.filename, collection, [(n.key, n.note_id, n.cards) for n in notes])
-    return DeckFile(target, tuple(decks), len(spec.cards), len(media))
+        save_previous(cache_dir, spec.filename, collection, plan.keys, plan.ids, plan.counts)
+    return DeckFile(target, tuple(deck.name for deck in plan.decks), len(spec.cards), len(media))
 
 
-def _plan(
-    spec: DeckSpec, timestamp: float, memo: FieldMemo, previous: PreviousBuild | None
-) -> tuple[dict[str, genanki.Deck], list[PlannedNote]]:
+def _plan(spec: DeckSpec, timestamp: float, memo: FieldMemo, previous: PreviousBuild | None) -> Plan:
     """Every note in the order genanki writes them (deck by deck, each deck's notes in the
-    package's order), with the ids genanki's counter gives them."""
+    package's order) with the ids genanki's counter gives them: written by genanki when the
+    previous collection has no note of the same key, reused from it otherwise."""
     by_deck: dict[str, list[tuple[int, Card, bytes]]] = {}
     for position, (deck_name, card) in enumerate(spec.cards, start=1):
         by_deck.setdefault(deck_name, []).append((position, card, note_key(card, deck_name, timestamp)))
     known = previous.notes if previous else {}
     memo.expect(4 * sum(key not in known for entries in by_deck.values() for _, _, key in entries))
-    decks: dict[str, genanki.Deck] = {}
-    notes: list[PlannedNote] = []
+    decks: list[genanki.Deck] = []
+    fresh: list[FreshNote] = []
+    reused: list[tuple[int, int, int]] = []
+    keys: list[bytes] = []
+    ids: list[int] = []
+    counts: list[int] = []
     next_id = int(timestamp * 1000)
     for deck_name, entries in by_deck.items():
-        deck = decks[deck_name] = genanki.Deck(deck_id(deck_name), deck_name)
+        deck = genanki.Deck(deck_id(deck_name), deck_name)
+        decks.append(deck)
         for position, card, key in entries:
-            deck.add_model(model_of(card))
-            reused = known.get(key)
-            if reused is None:
-                fresh = genanki_note(card, position, memo)
-                note = PlannedNote(key, next_id, len(fresh.cards), position, deck.deck_id, fresh=fresh)
+            model = model_of(card)
+            if model.model_id not in deck.models:  # genanki adds a deck's note types in its notes' order
+                deck.add_model(model)
+            found = known.get(key)
+            if found is None:
+                note = genanki_note(card, position, memo)
+                count = len(note.cards)
+                fresh.append(FreshNote(note, next_id, deck.deck_id))
             else:
-                note = PlannedNote(key, next_id, reused[1], position, deck.deck_id, previous_id=reused[0])
-            notes.append(note)
-            next_id += 1 + note.cards
-    return decks, notes
+                count = found[1]
+                reused.append((found[0], next_id, position))
+            keys.append(key)
+            ids.append(next_id)
+            counts.append(count)
+            next_id += 1 + count
+    return Plan(tuple(decks), tuple(fresh), tuple(reused), tuple(keys), tuple(ids), tuple(counts))

@@ -22,7 +22,7 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
-__all__ = ["CollectionError", "PlannedNote", "assemble"]
+__all__ = ["CollectionError", "FreshNote", "Plan", "assemble"]
 
 # the columns of genanki's notes and cards tables after the ids (and, for cards, before and after `due`)
 _NOTE_COLUMNS = ("guid", "mid", "mod", "usn", "tags", "flds", "sfld", "csum", "flags", "data")
@@ -39,49 +39,46 @@ class CollectionError(Exception):
 
 
 @dataclass(frozen=True)
-class PlannedNote:
-    """One note of the package: where it goes, and where its rows come from."""
+class FreshNote:
+    """A note genanki writes, with the id genanki's counter gives it."""
 
-    key: bytes  # notes.note_key
-    note_id: int  # its cards take the ids after it
-    cards: int
-    due: int  # its position among the package's notes
+    note: genanki.Note
+    note_id: int
     deck_id: int
-    fresh: genanki.Note | None = None  # written by genanki; None: copied from the previous collection
-    previous_id: int = 0  # its note id in the previous collection
 
 
-def assemble(
-    notes: Sequence[PlannedNote],
-    decks: Sequence[genanki.Deck],
-    timestamp: float,
-    previous: bytes | None = None,
-) -> bytes:
-    """The collection's bytes.  `decks` carry their note types but no notes; `previous` is the
-    collection the reused notes' `previous_id`s point into."""
-    fresh = [note for note in notes if note.fresh is not None]
-    reused = [note for note in notes if note.fresh is None]
-    if reused and previous is None:
+@dataclass(frozen=True)
+class Plan:
+    """Every note of a package, in the order genanki writes them (deck by deck)."""
+
+    decks: tuple[genanki.Deck, ...]  # with their note types, but no notes
+    fresh: tuple[FreshNote, ...]
+    reused: tuple[tuple[int, int, int], ...]  # (note id in the previous collection, note id, due)
+    keys: tuple[bytes, ...]  # every note's notes.note_key, its id and its number of cards
+    ids: tuple[int, ...]
+    counts: tuple[int, ...]
+
+
+def assemble(plan: Plan, timestamp: float, previous: bytes | None = None) -> bytes:
+    """The collection's bytes; `previous` is the collection `plan.reused` points into."""
+    if plan.reused and previous is None:
         raise CollectionError("notes to reuse but no previous collection")
     connection = sqlite3.connect(":memory:", isolation_level=None)
     try:
         notes_from, cards_from = [], []
-        if fresh:
-            _attach(connection, "fresh", _written_by_genanki(fresh, timestamp))
+        if plan.fresh:
+            _attach(connection, "fresh", _written_by_genanki(plan.fresh, timestamp))
             notes_from.append(f"SELECT n.id, {_columns('n', _NOTE_COLUMNS)} FROM fresh.notes n")
             cards_from.append(
                 f"SELECT c.id, c.nid, {_columns('c', _CARD_HEAD)}, c.due, {_columns('c', _CARD_TAIL)}"
                 " FROM fresh.cards c"
             )
-        if reused:
+        if plan.reused:
             assert previous is not None
             _attach(connection, "previous", previous)
             connection.execute("CREATE TEMP TABLE reuse (old INTEGER PRIMARY KEY, new INTEGER, due INTEGER)")
             connection.execute("BEGIN")
-            connection.executemany(
-                "INSERT INTO temp.reuse VALUES (?, ?, ?)",
-                ((note.previous_id, note.note_id, note.due) for note in reused),
-            )
+            connection.executemany("INSERT INTO temp.reuse VALUES (?, ?, ?)", plan.reused)
             connection.execute("COMMIT")
             notes_from.append(
                 f"SELECT r.new, {_columns('n', _NOTE_COLUMNS)}"
@@ -91,18 +88,13 @@ def assemble(
                 f"SELECT c.id - r.old + r.new, r.new, {_columns('c', _CARD_HEAD)}, r.due,"
                 f" {_columns('c', _CARD_TAIL)} FROM temp.reuse r JOIN previous.cards c ON c.nid = r.old"
             )
-        return _canonical(connection, decks, timestamp, notes_from, cards_from, notes)
+        return _canonical(connection, plan, timestamp, notes_from, cards_from)
     finally:
         connection.close()
 
 
 def _canonical(
-    connection: sqlite3.Connection,
-    decks: Sequence[genanki.Deck],
-    timestamp: float,
-    notes_from: list[str],
-    cards_from: list[str],
-    notes: Sequence[PlannedNote],
+    connection: sqlite3.Connection, plan: Plan, timestamp: float, notes_from: list[str], cards_from: list[str]
 ) -> bytes:
     """Build `main` with the same statements whatever the rows' origin: nothing else touches it."""
     connection.executescript(APKG_SCHEMA)
@@ -114,7 +106,7 @@ def _canonical(
     connection.executescript(APKG_COL)
     connection.execute("BEGIN")
     cursor = connection.cursor()
-    for deck in decks:  # no notes: genanki writes the deck and its note types into `col`
+    for deck in plan.decks:  # no notes: genanki writes the deck and its note types into `col`
         deck.write_to_db(cursor, timestamp, itertools.count())
     if notes_from:
         connection.execute(f"INSERT INTO main.notes {' UNION ALL '.join(notes_from)} ORDER BY 1")
@@ -124,12 +116,12 @@ def _canonical(
     connection.execute("COMMIT")
     (note_count,) = connection.execute("SELECT count(*) FROM main.notes").fetchone()
     (card_count,) = connection.execute("SELECT count(*) FROM main.cards").fetchone()
-    if (note_count, card_count) != (len(notes), sum(note.cards for note in notes)):
+    if (note_count, card_count) != (len(plan.ids), sum(plan.counts)):
         raise CollectionError(f"{note_count} notes and {card_count} cards where the plan has other counts")
     return connection.serialize()
 
 
-def _written_by_genanki(notes: Sequence[PlannedNote], timestamp: float) -> bytes:
+def _written_by_genanki(notes: Sequence[FreshNote], timestamp: float) -> bytes:
     """A scratch collection (tables only) with the rows genanki writes for `notes`."""
     scratch = sqlite3.connect(":memory:")
     try:
@@ -138,9 +130,8 @@ def _written_by_genanki(notes: Sequence[PlannedNote], timestamp: float) -> bytes
         for (name,) in scratch.execute(query).fetchall():  # rows are sorted into the collection later
             scratch.execute(f'DROP INDEX "{name}"')
         cursor = scratch.cursor()
-        for note in notes:
-            assert note.fresh is not None
-            note.fresh.write_to_db(cursor, timestamp, note.deck_id, itertools.count(note.note_id))
+        for fresh in notes:
+            fresh.note.write_to_db(cursor, timestamp, fresh.deck_id, itertools.count(fresh.note_id))
         scratch.commit()
         return scratch.serialize()
     finally:

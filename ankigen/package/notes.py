@@ -51,18 +51,20 @@ def note_mod(card: Card, timestamp: float) -> int:
 
 def note_key(card: Card, deck_name: str, timestamp: float) -> bytes:
     """A digest of everything that shapes a note's rows in the collection but its ids and its
-    position: equal keys, equal rows (ankigen's code and libraries are keyed by the cache)."""
+    position (the Source field is made of the file, the line and `removed`): equal keys, equal
+    rows, given the same ankigen and libraries (which the cache entry's name is keyed by)."""
     shape = (
         card.kind,
         card.front,
         card.back,
         card.context,
-        _source(card),
+        card.source.display,
+        card.line,
+        card.removed,
         card.guid,
         card.tags,
-        note_mod(card, timestamp),
+        int(card.mtime or timestamp),  # note_mod, inlined: this runs for every note of every build
         deck_name,
-        card.removed,
     )
     return hashlib.blake2b(pickle.dumps(shape, protocol=5), digest_size=16).digest()
 

@@ -65,12 +65,18 @@ def load_previous(cache_dir: Path, filename: str) -> PreviousBuild | None:
 
 
 def save_previous(
-    cache_dir: Path, filename: str, collection: bytes, notes: Sequence[tuple[bytes, int, int]]
+    cache_dir: Path,
+    filename: str,
+    collection: bytes,
+    keys: Sequence[bytes],
+    ids: Sequence[int],
+    counts: Sequence[int],
 ) -> None:
-    """Keep `collection` and its notes as (key, note id, number of cards) for the next build."""
-    keys = b"".join(key for key, _, _ in notes)
-    ids = array("q", (note_id for _, note_id, _ in notes)).tobytes()
-    counts = array("L", (count for _, _, count in notes)).tobytes()
-    entry = (_FORMAT, _checksum(keys, ids, counts, collection), keys, ids, counts, collection)
+    """Keep `collection` and its notes' keys, ids and numbers of cards for the next build."""
+    joined = b"".join(keys)
+    id_bytes = array("q", ids).tobytes()
+    count_bytes = array("L", counts).tobytes()
+    checksum = _checksum(joined, id_bytes, count_bytes, collection)
+    entry = (_FORMAT, checksum, joined, id_bytes, count_bytes, collection)
     with contextlib.suppress(OSError):  # a read-only or full disk costs speed, never the build
         replace_entry(_path(cache_dir, filename), pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
