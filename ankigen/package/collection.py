@@ -76,7 +76,7 @@ def assemble(plan: Plan, timestamp: float, previous: bytes | None = None) -> byt
         if plan.reused:
             assert previous is not None
             _attach(connection, "previous", previous)
-            connection.execute("CREATE TEMP TABLE reuse (old INTEGER PRIMARY KEY, new INTEGER, due INTEGER)")
+            connection.execute("CREATE TEMP TABLE reuse (old INTEGER, new INTEGER PRIMARY KEY, due INTEGER)")
             connection.execute("BEGIN")
             connection.executemany("INSERT INTO temp.reuse VALUES (?, ?, ?)", plan.reused)
             connection.execute("COMMIT")
