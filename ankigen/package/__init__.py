@@ -96,6 +96,7 @@ def write_package(
         # the previous collection was not what its manifest said: write every note afresh
         plan = _plan(spec, when, memo, None)
         collection = assemble(plan, when)
+    del previous  # as large as the collection: not kept through the zip
     media = {
         ref.stored_name: ref.path for _, card in spec.cards for ref in card.media if ref.path is not None
     }

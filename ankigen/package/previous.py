@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ankigen.cache import code_fingerprint, replace_entry
+from ankigen.atomic import atomic_file
+from ankigen.cache import code_fingerprint
 
 __all__ = ["PreviousBuild", "load_previous", "save_previous"]
 
@@ -78,5 +79,11 @@ def save_previous(
     count_bytes = array("L", counts).tobytes()
     checksum = _checksum(joined, id_bytes, count_bytes, collection)
     entry = (_FORMAT, checksum, joined, id_bytes, count_bytes, collection)
+    target = _path(cache_dir, filename)
     with contextlib.suppress(OSError):  # a read-only or full disk costs speed, never the build
-        replace_entry(_path(cache_dir, filename), pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL))
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with atomic_file(target) as out:  # streamed: no second copy of the collection in memory
+            pickle.dump(entry, out, protocol=pickle.HIGHEST_PROTOCOL)
+        for old in target.parent.glob("*.pickle"):  # left by other versions of ankigen
+            if old != target:
+                old.unlink(missing_ok=True)
