@@ -90,11 +90,11 @@ def write_package(
         raise OutputError(f"{target}: is a folder, so the deck cannot be written there")
     previous = load_previous(cache_dir, spec.filename) if cache_dir else None
     try:
-        plan = _plan(spec, when, memo, previous)
+        plan = _plan(spec, when, memo, previous, keyed=cache_dir is not None)
         collection = assemble(plan, when, previous.collection if previous else None)
     except (CollectionError, OverflowError, sqlite3.DatabaseError):
         # the previous collection was not what its manifest said: write every note afresh
-        plan = _plan(spec, when, memo, None)
+        plan = _plan(spec, when, memo, None, keyed=cache_dir is not None)
         collection = assemble(plan, when)
     del previous  # as large as the collection: not kept through the zip
     media = {
@@ -112,13 +112,17 @@ def write_package(
     return DeckFile(target, tuple(deck.name for deck in plan.decks), len(spec.cards), len(media))
 
 
-def _plan(spec: DeckSpec, timestamp: float, memo: FieldMemo, previous: PreviousBuild | None) -> Plan:
+def _plan(
+    spec: DeckSpec, timestamp: float, memo: FieldMemo, previous: PreviousBuild | None, keyed: bool = True
+) -> Plan:
     """Every note in the order genanki writes them (deck by deck, each deck's notes in the
     package's order) with the ids genanki's counter gives them: written by genanki when the
-    previous collection has no note of the same key, reused from it otherwise."""
+    previous collection has no note of the same key, reused from it otherwise.  Without a cache
+    (`keyed` false) nothing is reused or kept, so no note's key is worked out."""
     by_deck: dict[str, list[tuple[int, Card, bytes]]] = {}
     for position, (deck_name, card) in enumerate(spec.cards, start=1):
-        by_deck.setdefault(deck_name, []).append((position, card, note_key(card, deck_name, timestamp)))
+        key = note_key(card, deck_name, timestamp) if keyed or previous else b""
+        by_deck.setdefault(deck_name, []).append((position, card, key))
     known = previous.notes if previous else {}
     memo.expect(4 * sum(key not in known for entries in by_deck.values() for _, _, key in entries))
     decks: list[genanki.Deck] = []
