@@ -259,7 +259,7 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
     cache_dir = options.run.cache_dir if options.run else None
     memo = load_field_memo(cache_dir) if cache_dir else FieldMemo()
     decks: list[DeckFile] = [
-        write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp, memo)
+        write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp, memo, cache_dir)
         for filename, cards in sorted(groups.items())
     ]
     if cache_dir:

@@ -1,0 +1,154 @@
+"""Package cards into .apkg files with genanki, written atomically; the only genanki user.
+
+Under SOURCE_DATE_EPOCH every id, time and zip entry is fixed, so the same notes and lock give
+the same bytes.  With a build cache, a package reuses the rows of the notes that did not change
+since the previous build (`previous`, `collection`): genanki writes only the others, and the
+bytes are those of a build that wrote them all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import genanki
+
+from ankigen.atomic import atomic_file
+from ankigen.errors import OutputError
+from ankigen.field_memo import FieldMemo
+from ankigen.model import Card, DeckFile
+from ankigen.package.archive import write_apkg
+from ankigen.package.collection import CollectionError, FreshNote, Plan, assemble
+from ankigen.package.models import (
+    CLOZE_FIELDS,
+    CLOZE_MODEL,
+    CLOZE_MODEL_ID,
+    CLOZE_TEMPLATES,
+    CSS,
+    QA_FIELDS,
+    QA_MODEL,
+    QA_MODEL_ID,
+    QA_TEMPLATES,
+)
+from ankigen.package.notes import genanki_note, model_of, note_key
+from ankigen.package.previous import PreviousBuild, load_previous, save_previous
+
+__all__ = [
+    "CLOZE_FIELDS",
+    "CLOZE_MODEL_ID",
+    "CLOZE_TEMPLATES",
+    "CSS",
+    "QA_FIELDS",
+    "QA_MODEL_ID",
+    "QA_TEMPLATES",
+    "DeckSpec",
+    "deck_id",
+    "write_package",
+]
+
+_QA_MODEL = QA_MODEL  # the names tests/test_package.py checks the frozen lists against
+_CLOZE_MODEL = CLOZE_MODEL
+
+
+@dataclass(frozen=True)
+class DeckSpec:
+    """One .apkg to write: its file name and its cards, each already placed in a deck by name."""
+
+    filename: str
+    cards: tuple[tuple[str, Card], ...]  # (deck name, card)
+
+
+def deck_id(name: str) -> int:
+    """A stable deck id derived from the deck's name (Anki ids are positive 63-bit ints)."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:7], "big") or 1
+
+
+def write_package(
+    spec: DeckSpec,
+    out_dir: Path,
+    timestamp: float | None = None,
+    memo: FieldMemo | None = None,
+    cache_dir: Path | None = None,
+) -> DeckFile:
+    """Write one .apkg atomically: a temporary file in the same folder, then a rename.
+
+    A build killed at any moment leaves the previous .apkg as it was (and no partial file), and
+    two builds writing into one folder each rename a complete file of their own into place.
+    `memo` holds fields already sanitised (by a previous build), which need not be again.
+    With `cache_dir`, the previous build's collection of this package is read from it (its
+    unchanged notes reused) and this one's is kept there for the next build.
+    """
+    memo = memo or FieldMemo()
+    when = time.time() if timestamp is None else timestamp
+    target = out_dir / spec.filename
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError(f"{out_dir}: the output folder is a file")
+    if target.is_dir():
+        raise OutputError(f"{target}: is a folder, so the deck cannot be written there")
+    previous = load_previous(cache_dir, spec.filename) if cache_dir else None
+    try:
+        plan = _plan(spec, when, memo, previous, keyed=cache_dir is not None)
+        collection = assemble(plan, when, previous.collection if previous else None)
+    except (CollectionError, OverflowError, sqlite3.DatabaseError):
+        # the previous collection was not what its manifest said: write every note afresh
+        plan = _plan(spec, when, memo, None, keyed=cache_dir is not None)
+        collection = assemble(plan, when)
+    del previous  # as large as the collection: not kept through the zip
+    media = {
+        ref.stored_name: ref.path for _, card in spec.cards for ref in card.media if ref.path is not None
+    }
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with atomic_file(target) as stream:
+            write_apkg(collection, media, stream, when)
+    except OSError as exc:
+        where = exc.filename if exc.filename and exc.filename != str(target) else out_dir
+        raise OutputError(f"{where}: cannot write {spec.filename}: {exc.strerror or exc}") from None
+    if cache_dir:
+        save_previous(cache_dir, spec.filename, collection, plan.keys, plan.ids, plan.counts)
+    return DeckFile(target, tuple(deck.name for deck in plan.decks), len(spec.cards), len(media))
+
+
+def _plan(
+    spec: DeckSpec, timestamp: float, memo: FieldMemo, previous: PreviousBuild | None, keyed: bool = True
+) -> Plan:
+    """Every note in the order genanki writes them (deck by deck, each deck's notes in the
+    package's order) with the ids genanki's counter gives them: written by genanki when the
+    previous collection has no note of the same key, reused from it otherwise.  Without a cache
+    (`keyed` false) nothing is reused or kept, so no note's key is worked out."""
+    by_deck: dict[str, list[tuple[int, Card, bytes]]] = {}
+    for position, (deck_name, card) in enumerate(spec.cards, start=1):
+        key = note_key(card, deck_name, timestamp) if keyed or previous else b""
+        by_deck.setdefault(deck_name, []).append((position, card, key))
+    known = previous.notes if previous else {}
+    memo.expect(4 * sum(key not in known for entries in by_deck.values() for _, _, key in entries))
+    decks: list[genanki.Deck] = []
+    fresh: list[FreshNote] = []
+    reused: list[tuple[int, int, int]] = []
+    keys: list[bytes] = []
+    ids: list[int] = []
+    counts: list[int] = []
+    next_id = int(timestamp * 1000)
+    for deck_name, entries in by_deck.items():
+        deck = genanki.Deck(deck_id(deck_name), deck_name)
+        decks.append(deck)
+        for position, card, key in entries:
+            model = model_of(card)
+            if model.model_id not in deck.models:  # genanki adds a deck's note types in its notes' order
+                deck.add_model(model)
+            found = known.get(key)
+            if found is None:
+                note = genanki_note(card, position, memo)
+                count = len(note.cards)
+                fresh.append(FreshNote(note, next_id, deck.deck_id))
+            else:
+                count = found[1]
+                reused.append((found[0], next_id, position))
+            keys.append(key)
+            ids.append(next_id)
+            counts.append(count)
+            next_id += 1 + count
+    return Plan(tuple(decks), tuple(fresh), tuple(reused), tuple(keys), tuple(ids), tuple(counts))

@@ -1,0 +1,151 @@
+"""The collection inside an .apkg, in one canonical form whether its rows are new or reused.
+
+genanki writes the notes that changed; the notes that did not are copied from the previous
+build's collection with SQL, given their new ids and positions.  Either way the final database
+is made by the same statements on the same rows in the same order (tables, then the rows in id
+order, then the indexes), so a rebuild that reused rows is byte for byte the build that wrote
+them all, and the file is packed tighter than genanki's own (every page filled in order).
+
+genanki gives a note and then its cards consecutive ids from one counter, starting at the
+build's time in milliseconds, so a reused note's ids are its new note id plus the offsets its
+cards had; the `due` of its cards is its position among the package's notes.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
+
+__all__ = ["CollectionError", "FreshNote", "Plan", "assemble"]
+
+# the columns of genanki's notes and cards tables after the ids (and, for cards, before and after `due`)
+_NOTE_COLUMNS = ("guid", "mid", "mod", "usn", "tags", "flds", "sfld", "csum", "flags", "data")
+_CARD_HEAD = ("did", "ord", "mod", "usn", "type", "queue")
+_CARD_TAIL = ("ivl", "factor", "reps", "lapses", "left", "odue", "odid", "flags", "data")
+
+
+def _columns(table: str, names: tuple[str, ...]) -> str:
+    return ", ".join(f"{table}.{name}" for name in names)
+
+
+class CollectionError(Exception):
+    """The previous collection did not hold what its manifest promised."""
+
+
+@dataclass(frozen=True)
+class FreshNote:
+    """A note genanki writes, with the id genanki's counter gives it."""
+
+    note: genanki.Note
+    note_id: int
+    deck_id: int
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every note of a package, in the order genanki writes them (deck by deck)."""
+
+    decks: tuple[genanki.Deck, ...]  # with their note types, but no notes
+    fresh: tuple[FreshNote, ...]
+    reused: tuple[tuple[int, int, int], ...]  # (note id in the previous collection, note id, due)
+    keys: tuple[bytes, ...]  # every note's notes.note_key, its id and its number of cards
+    ids: tuple[int, ...]
+    counts: tuple[int, ...]
+
+
+def assemble(plan: Plan, timestamp: float, previous: bytes | None = None) -> bytes:
+    """The collection's bytes; `previous` is the collection `plan.reused` points into."""
+    if plan.reused and previous is None:
+        raise CollectionError("notes to reuse but no previous collection")
+    connection = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        connection.executescript(APKG_SCHEMA)
+        indexes = connection.execute(
+            "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid"
+        ).fetchall()
+        for name, _ in indexes:  # built after the rows, from sorted entries: packed pages, and faster
+            connection.execute(f'DROP INDEX main."{name}"')
+        notes_from, cards_from = [], []
+        if plan.fresh:
+            _write_fresh(connection, plan.fresh, timestamp)
+            notes_from.append(f"SELECT n.id, {_columns('n', _NOTE_COLUMNS)} FROM temp.notes n")
+            cards_from.append(
+                f"SELECT c.id, c.nid, {_columns('c', _CARD_HEAD)}, c.due, {_columns('c', _CARD_TAIL)}"
+                " FROM temp.cards c"
+            )
+        if plan.reused:
+            assert previous is not None
+            connection.execute("ATTACH ':memory:' AS previous")
+            connection.deserialize(previous, name="previous")
+            connection.execute("CREATE TEMP TABLE reuse (old INTEGER, new INTEGER PRIMARY KEY, due INTEGER)")
+            connection.execute("BEGIN")
+            connection.executemany("INSERT INTO temp.reuse VALUES (?, ?, ?)", plan.reused)
+            connection.execute("COMMIT")
+            notes_from.append(
+                f"SELECT r.new, {_columns('n', _NOTE_COLUMNS)}"
+                " FROM temp.reuse r JOIN previous.notes n ON n.id = r.old"
+            )
+            cards_from.append(
+                f"SELECT c.id - r.old + r.new, r.new, {_columns('c', _CARD_HEAD)}, r.due,"
+                f" {_columns('c', _CARD_TAIL)} FROM temp.reuse r JOIN previous.cards c ON c.nid = r.old"
+            )
+        _fill(connection, plan, timestamp, notes_from, cards_from, [sql for _, sql in indexes])
+        return connection.serialize()
+    finally:
+        connection.close()
+
+
+def _write_fresh(connection: sqlite3.Connection, notes: Sequence[FreshNote], timestamp: float) -> None:
+    """genanki writes `notes` into TEMP copies of its notes and cards tables: SQLite looks a table
+    name up in `temp` before `main`, so genanki's own statements land there, and `main` is
+    filled from them in id order later, as it is from reused rows.  SQLite keeps `temp` in a
+    small page cache and spills it to an anonymous temporary file, so the rows are not held in
+    memory twice (which measured ~60 MB more at 10k sections than keeping them in memory)."""
+    for table in ("notes", "cards"):
+        (sql,) = connection.execute("SELECT sql FROM main.sqlite_master WHERE name = ?", (table,)).fetchone()
+        connection.execute(sql.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+    connection.execute("BEGIN")
+    cursor = connection.cursor()
+    for fresh in notes:
+        fresh.note.write_to_db(cursor, timestamp, fresh.deck_id, itertools.count(fresh.note_id))
+    connection.execute("COMMIT")
+
+
+def _fill(
+    connection: sqlite3.Connection,
+    plan: Plan,
+    timestamp: float,
+    notes_from: list[str],
+    cards_from: list[str],
+    indexes: list[str],
+) -> None:
+    """Fill `main` with the same statements whatever the rows' origin: nothing else touches it."""
+    connection.executescript(APKG_COL)
+    connection.execute("BEGIN")
+    cursor = connection.cursor()
+    for deck in plan.decks:  # no notes: genanki writes the deck and its note types into `col`
+        deck.write_to_db(cursor, timestamp, itertools.count())
+    if notes_from:
+        connection.execute(f"INSERT INTO main.notes {' UNION ALL '.join(notes_from)} ORDER BY 1")
+        connection.execute(f"INSERT INTO main.cards {' UNION ALL '.join(cards_from)} ORDER BY 1")
+    connection.execute("COMMIT")
+    (note_count,) = connection.execute("SELECT count(*) FROM main.notes").fetchone()
+    (card_count,) = connection.execute("SELECT count(*) FROM main.cards").fetchone()
+    if (note_count, card_count) != (len(plan.ids), sum(plan.counts)):
+        raise CollectionError(f"{note_count} notes and {card_count} cards where the plan has other counts")
+    # free the sources before the indexes (whose table names must find `main`) and the copy out
+    connection.execute("DROP TABLE IF EXISTS temp.notes")
+    connection.execute("DROP TABLE IF EXISTS temp.cards")
+    connection.execute("DROP TABLE IF EXISTS temp.reuse")
+    if plan.reused:
+        connection.execute("DETACH previous")
+    connection.execute("BEGIN")
+    for sql in indexes:
+        connection.execute(sql)
+    connection.execute("COMMIT")
