@@ -18,13 +18,12 @@ from ankigen.classify import (
     Classified,
     classify_cards,
     deck_name,
-    globbed_exams,
     package_name,
-    places_by_glob,
 )
 from ankigen.config import Config
 from ankigen.discover import discover
 from ankigen.errors import LockError
+from ankigen.exam_placing import globbed_exams, places_by_glob
 from ankigen.extract import distinct_cards, extract_report
 from ankigen.field_memo import FieldMemo, load_field_memo, save_field_memo
 from ankigen.gc_pause import paused_gc
