@@ -1,9 +1,6 @@
 """Place every card in its exam and domain, and tag it; name the decks and packages it goes in.
 
-Exam, first match wins: the file's front matter `exam:`; the config's `files` globs; the deepest
-heading above the card that names an exam (so one file can hold two courses); an exam code in the
-file's path (`notes/saa-c03/`); the config's `default_exam`; the first exam any heading of the
-file names; else `General`.
+Exam: see `ankigen.exam_placing` (front matter, the config's globs, headings, the path, ...).
 
 Service and domain: the deepest heading naming a service; else the file's front matter
 `service:`; else the deepest heading naming a category, with the service the card's text names
@@ -23,9 +20,10 @@ from pathlib import Path
 
 import nh3
 
-from ankigen.config import Config, exam_of
-from ankigen.exams import CATALOGUE, Exam, ExamFinder
-from ankigen.model import PATH_SEPARATOR, Card, Diagnostic, Document, Section
+from ankigen.config import Config
+from ankigen.exam_placing import GENERAL, ExamPlacer
+from ankigen.exams import CATALOGUE, Exam
+from ankigen.model import PATH_SEPARATOR, Card, Diagnostic, Document
 from ankigen.services import Service, shipped_catalogue
 
 __all__ = [
@@ -35,15 +33,11 @@ __all__ = [
     "classify",
     "classify_cards",
     "deck_name",
-    "globbed_exams",
     "package_name",
-    "places_by_glob",
     "slug",
     "unclassified",
 ]
 
-GENERAL = "General"
-_NO_EXAM = Exam(GENERAL, "")
 _TAG_KINDS = ("exam::", "domain::", "service::", "source::")
 
 
@@ -80,21 +74,11 @@ def classify_cards(
     globbed: Mapping[Path, str] | None = None,
 ) -> Classified:
     """Give each card its exam, domain, service and the four tags; `documents` supply front matter,
-    `globbed` what the config's globs give the files (see `globbed_exams`) where known."""
+    `globbed` what the config's globs give the files (see `ankigen.exam_placing.globbed_exams`)
+    where known."""
     placer = _Placer(config, documents, globbed)
     placed = [placer.place(card) for card in cards]
     return Classified(tuple(placed), tuple(placer.diagnostics))
-
-
-def places_by_glob(config: Config) -> bool:
-    return any(exam.files for exam in config.exams)
-
-
-def globbed_exams(paths: Iterable[Path], config: Config) -> dict[Path, str]:
-    """The exam the config's globs give each of `paths` ("": none), walking each glob once: with
-    that, a file's cards are classified by its own content alone (so in its worker, and cached)."""
-    placer = _Placer(config, (), None)
-    return {path: exam.code if (exam := placer.globbed_exam(path)) else "" for path in paths}
 
 
 def unclassified(cards: Iterable[Card]) -> list[Unclassified]:
@@ -138,26 +122,22 @@ def _fields(card: Card, config: Config) -> dict[str, str]:
 
 
 class _Placer:
-    """One classify run: the config's exams and globs, the catalogue, and the files' front matter."""
+    """One classify run: its exams (see `ExamPlacer`), the catalogue, and the files' front matter."""
 
     def __init__(
         self, config: Config, documents: Sequence[Document], globbed: Mapping[Path, str] | None
     ) -> None:
         self.config = config
-        self.known_globs = globbed or {}
-        self.finder = ExamFinder(exam_of(exam) for exam in config.exams)
         self.catalogue = shipped_catalogue()
         self.documents = {document.source.path: document for document in documents}
+        # one list for both halves: the warnings come in the order the cards raise them
         self.diagnostics: list[Diagnostic] = []
-        self._file_exams: dict[Path, Exam | None] = {}
-        self._fallbacks: dict[Path, Exam] = {}
+        self.exams = ExamPlacer(config, self.documents, globbed, self.diagnostics)
         self._file_services: dict[Path, Service | None] = {}
-        self._heading_exams: dict[str, Exam | None] = {}
         self._slugs: dict[str, str] = {}
-        self._globbed: dict[str, frozenset[Path]] = {}
 
     def place(self, card: Card) -> Card:
-        exam = self.exam(card)
+        exam = self.exams.exam(card)
         service, category = self.subject(card)
         domain = self.front_matter_domain(card.source.path) or self.domain(exam, service, category)
         kept = [tag for tag in card.tags if not tag.startswith(_TAG_KINDS)]
@@ -172,81 +152,10 @@ class _Placer:
             card, exam=exam.code, domain=domain, service=service.id if service else "", tags=tags
         )
 
-    # -- exam --------------------------------------------------------------------------------
-    def exam(self, card: Card) -> Exam:
-        path = card.source.path
-        if path not in self._file_exams:
-            self._file_exams[path] = self.front_matter_exam(path) or self.globbed_exam(path)
-        exam = self._file_exams[path]
-        if exam is not None:
-            return exam
-        for title in reversed(card.heading_path):
-            exam = self.heading_exam(title)
-            if exam is not None:
-                return exam
-        if path not in self._fallbacks:
-            self._fallbacks[path] = self.fallback_exam(card)
-        return self._fallbacks[path]
-
-    def fallback_exam(self, card: Card) -> Exam:
-        """For a card no heading places: its path, the default exam, or what the file names first."""
-        in_path = self.finder.in_text(re.sub(r"[\\/_.]+", " ", card.source.display))
-        if in_path is not None:
-            return in_path
-        if self.config.default_exam:
-            code = self.config.default_exam
-            return self.finder.resolve(code) or Exam(code, "")
-        return self.first_exam_named(card.source.path) or _NO_EXAM
-
-    def heading_exam(self, title: str) -> Exam | None:
-        if title not in self._heading_exams:
-            self._heading_exams[title] = self.finder.in_text(title)
-        return self._heading_exams[title]
-
     def slug(self, text: str) -> str:
         if text not in self._slugs:
             self._slugs[text] = slug(text)
         return self._slugs[text]
-
-    def front_matter_exam(self, path: Path) -> Exam | None:
-        document = self.documents.get(path)
-        value = document.front_matter.get("exam") if document else None
-        if document is None or value is None:
-            return None
-        display = document.source.display
-        if not isinstance(value, str) or not value.strip():
-            self.diagnostics.append(Diagnostic(display, 0, "front matter 'exam' must be one exam code"))
-            return None
-        exam = self.finder.resolve(value)
-        if exam is None:
-            self.diagnostics.append(Diagnostic(display, 0, f"front matter names an unknown exam: {value}"))
-            exam = Exam(value.strip(), "")
-        return exam
-
-    def globbed_exam(self, path: Path) -> Exam | None:
-        if path in self.known_globs:
-            return self.finder.exams[self.known_globs[path].upper()] if self.known_globs[path] else None
-        resolved = path.resolve()
-        for configured in self.config.exams:
-            for pattern in configured.files:
-                if resolved in self._glob(pattern):
-                    return self.finder.exams[configured.code.upper()]
-        return None
-
-    def _glob(self, pattern: str) -> frozenset[Path]:
-        if pattern not in self._globbed:
-            base = Path(pattern).anchor if Path(pattern).is_absolute() else self.config.root
-            relative = str(Path(pattern).relative_to(base)) if Path(pattern).is_absolute() else pattern
-            self._globbed[pattern] = frozenset(p.resolve() for p in Path(base).glob(relative) if p.is_file())
-        return self._globbed[pattern]
-
-    def first_exam_named(self, path: Path) -> Exam | None:
-        document = self.documents.get(path)
-        for title in _titles(document.sections if document else ()):
-            exam = self.finder.in_text(title)
-            if exam is not None:
-                return exam
-        return None
 
     # -- service and domain ------------------------------------------------------------------
     def subject(self, card: Card) -> tuple[Service | None, str]:
@@ -267,7 +176,7 @@ class _Placer:
             return declared, declared.category
         mentioned = self.catalogue.services_in(text, context)
         for title in reversed(card.heading_path):
-            categories = [] if self.heading_exam(title) else self.catalogue.categories_in(title)
+            categories = [] if self.exams.heading_exam(title) else self.catalogue.categories_in(title)
             if categories:
                 within = [service for service in mentioned if service.category == categories[0]]
                 return _most_named(within), categories[0]
@@ -321,10 +230,3 @@ def _plain(fragment: str) -> str:
     # nh3 (Rust) is fifty times faster than a Python HTML parser here; a space before each tag
     # keeps "<li>EBS</li><li>x" from reading as "EBSx".
     return html.unescape(nh3.clean(fragment.replace("<", " <"), tags=set()))
-
-
-def _titles(sections: Iterable[Section]) -> Iterable[str]:
-    for section in sections:
-        if section.title:
-            yield section.title
-        yield from _titles(section.children)

@@ -6,7 +6,8 @@ package's modification time is newer.  So each card is matched to what the lock 
 1. by identity key: the section's pinned id (`<!-- id: ... -->`) if any, else the key the
    extract rule gave it (rule + heading path + term/question);
 2. the notes left over on both sides are paired by content similarity (an edited answer, a
-   renamed heading, a section moved to another file, a cloze reworded around its term);
+   renamed heading, a section moved to another file, a cloze reworded around its term)
+   (1 and 2: `ankigen.matching`);
 3. whatever is still unmatched is new and gets a GUID derived from its key.
 
 A note's mtime changes only when its content does; notes that vanished from the notes are kept,
@@ -18,15 +19,14 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ankigen.clozes import renumber
 from ankigen.lockfile import Lock, LockEntry
+from ankigen.matching import anchor, card_sketch, match_cards
 from ankigen.model import Card, Diagnostic, SourceFile
-from ankigen.similarity import Sketch, best_pairs, cloze_terms, plain_text, sketch_text
 
 __all__ = ["REMOVED_SEARCH", "REMOVED_TAG", "IdentityResult", "assign_identity", "guid_for"]
 
@@ -62,14 +62,6 @@ class IdentityResult:
         return {"new": new, "changed": changed, "removed": removed}
 
 
-def anchor(card: Card) -> str:
-    """The key a card is matched by: its pinned id, which survives renames and moves, else its key."""
-    if not card.pinned_id:
-        return card.key
-    local = card.key.replace(card.context, "", 1) if card.context else card.key
-    return f"pin:{card.pinned_id}|{local}"
-
-
 def assign_identity(
     cards: Sequence[Card],
     lock: Lock,
@@ -86,10 +78,8 @@ def assign_identity(
     elsewhere: list[LockEntry] = []
     for locked in lock.entries:
         (entries if in_scope(locked) else elsewhere).append(locked)
-    matches: dict[int, int] = {}  # card index -> entry index
-    diagnostics = list(lock.diagnostics)
-    diagnostics += _match_by_key(cards, entries, matches)
-    _match_by_similarity(cards, entries, matches)
+    matches, ambiguous = match_cards(cards, entries)
+    diagnostics = [*lock.diagnostics, *ambiguous]
 
     taken = {entry.guid for entry in lock.entries}
     out_cards, out_entries = [], []
@@ -113,74 +103,6 @@ def assign_identity(
     out_entries.sort(key=lambda e: e.guid)
     changed = tuple(out_entries) != lock.entries
     return IdentityResult(tuple(out_cards), tuple(removed), tuple(out_entries), changed, tuple(diagnostics))
-
-
-def _match_by_key(
-    cards: Sequence[Card], entries: Sequence[LockEntry], matches: dict[int, int]
-) -> list[Diagnostic]:
-    """Pair cards with lock entries of the same key: the pinned anchor first, then the plain key
-    (a note that just got pinned).  Several cards with one key are paired by likeness, with a warning."""
-    diagnostics: list[Diagnostic] = []
-    anchors = [anchor(card) for card in cards]
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, key in enumerate(anchors):
-        groups[key].append(i)
-    for members in groups.values():
-        for card_index in members[1:]:
-            card = cards[card_index]
-            diagnostics.append(
-                Diagnostic(
-                    card.source.display,
-                    card.line,
-                    f"two notes would get one GUID ({card.context or card.key}); told apart by content"
-                    " and position (pin one with <!-- id: ... --> to choose)",
-                )
-            )
-    for keys in (anchors, [card.key for card in cards]):
-        if len(matches) == len(cards):  # every card has its note: nothing left to pair
-            break
-        by_key: dict[str, list[int]] = defaultdict(list)
-        for i, key in enumerate(keys):
-            if i not in matches:
-                by_key[key].append(i)
-        free: dict[str, list[int]] = defaultdict(list)
-        claimed = set(matches.values())
-        for j, entry in enumerate(entries):
-            if j not in claimed:
-                free[entry.key].append(j)
-        for key in sorted(by_key.keys() & free.keys()):
-            new, old = by_key[key], free[key]
-            if len(new) == 1 and len(old) == 1:
-                matches[new[0]] = old[0]
-                continue
-            pairs = best_pairs(
-                [_sketch(cards[i]) for i in new], [_entry_sketch(entries[j]) for j in old], 0.0
-            )
-            for a, b, _ in pairs:
-                matches[new[a]] = old[b]
-    return diagnostics
-
-
-def _match_by_similarity(
-    cards: Sequence[Card], entries: Sequence[LockEntry], matches: dict[int, int]
-) -> None:
-    claimed = set(matches.values())
-    new = [i for i in range(len(cards)) if i not in matches]
-    old = [j for j in range(len(entries)) if j not in claimed]
-    if not new or not old:
-        return
-    pairs = best_pairs(
-        [_sketch(cards[i]) for i in new],
-        [_entry_sketch(entries[j]) for j in old],
-        allowed=lambda a, b: _pins_agree(cards[new[a]], entries[old[b]]),
-    )
-    for a, b, _ in pairs:
-        matches[new[a]] = old[b]
-
-
-def _pins_agree(card: Card, entry: LockEntry) -> bool:
-    """Two different pinned ids mean two different notes, however alike they look."""
-    return not (card.pinned_id and entry.pin and card.pinned_id != entry.pin)
 
 
 def _fresh_guid(key: str, taken: set[str]) -> str:
@@ -227,7 +149,7 @@ def _place(card: Card, guid: str, entry: LockEntry | None, now: int) -> tuple[Ca
         # an unchanged note has the text it had, and is spared an HTML parse of its fields.
         text = entry.text
     else:
-        text = _sketch(dataclasses.replace(card, front=front)).text
+        text = card_sketch(dataclasses.replace(card, front=front)).text
     record = LockEntry(
         guid=guid,
         key=anchor(card),
@@ -276,22 +198,6 @@ def _copy_with(card: Card, **changes: object) -> Card:
     copy = object.__new__(Card)
     copy.__dict__.update(card.__dict__, **changes)
     return copy
-
-
-def _sketch(card: Card) -> Sketch:
-    title = card.heading_path[-1] if card.heading_path else ""
-    if card.kind == "cloze":
-        text = plain_text(card.front)
-        return Sketch("cloze", title, text, tuple(term for _, term in cloze_terms(card.front)))
-    question = plain_text(card.front)
-    if card.context:
-        question = question.replace(card.context, "", 1).strip()
-    return Sketch("qa", title, sketch_text(f"{question} {plain_text(card.back)}".strip()))
-
-
-def _entry_sketch(entry: LockEntry) -> Sketch:
-    terms = tuple(term for _, term in cloze_terms(entry.text)) if entry.kind == "cloze" else ()
-    return Sketch(entry.kind, entry.title, entry.text, terms)
 
 
 def _removed_card(entry: LockEntry, root: Path) -> Card:

@@ -1,59 +1,32 @@
 """The one place the stages are composed: discover -> parse -> media -> extract -> classify
--> identity -> package."""
+-> identity -> package (the stages up to classify run per file: `ankigen.per_file`)."""
 
 from __future__ import annotations
 
 import dataclasses
 import functools
 import os
-import stat
 import time
-import traceback
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ankigen.classify import (
-    Classified,
-    classify_cards,
-    deck_name,
-    globbed_exams,
-    package_name,
-    places_by_glob,
-)
+from ankigen.classify import deck_name, package_name
 from ankigen.config import Config
 from ankigen.discover import discover
 from ankigen.errors import LockError
-from ankigen.extract import distinct_cards, extract_report
+from ankigen.exam_placing import globbed_exams, places_by_glob
+from ankigen.extract import distinct_cards
 from ankigen.field_memo import FieldMemo, load_field_memo, save_field_memo
 from ankigen.gc_pause import paused_gc
 from ankigen.identity import IdentityResult, assign_identity
-from ankigen.inline_memo import InlineMemoMarkdown
 from ankigen.lockfile import LOCK_FILE, Lock, LockEntry, read_lock, write_lock
-from ankigen.media import (
-    MediaOptions,
-    MediaResolution,
-    attach_media,
-    audit_media,
-    new_fetcher,
-    resolve_media,
-)
-from ankigen.model import (
-    BuildResult,
-    Card,
-    DeckFile,
-    Diagnostic,
-    Document,
-    MediaReport,
-    SilentSection,
-    SourceFile,
-)
+from ankigen.media import MediaOptions, audit_media
+from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, MediaReport
 from ankigen.package import DeckSpec, write_package
 from ankigen.parallel import RunOptions, run_files
-from ankigen.parse import parse_file
-from ankigen.parse.markdown import new_markdown
-from ankigen.render import Renderer
+from ankigen.per_file import FileReport, classify_reports, process_and_classify, process_file
 
 __all__ = [
     "BuildOptions",
@@ -77,20 +50,6 @@ class BuildOptions:
     lock: str = "update"  # "update": write ankigen.lock; "locked": fail if it would change; "ignore"
     strict: bool = False  # any warning or error: write nothing, leave the previous decks as they are
     run: RunOptions | None = None  # how the per-file work runs (cache, workers, progress): serial if None
-
-
-@dataclass(frozen=True)
-class FileReport:
-    """What one notes file gave: its cards, and the warnings about it."""
-
-    document: Document
-    cards: tuple[Card, ...]
-    diagnostics: tuple[Diagnostic, ...]
-    silent: tuple[SilentSection, ...] = ()  # the sections that made no card, and why
-    media: MediaResolution | None = None  # how its images resolved
-    classified: bool = False  # `cards` already have their exam, domain, service and tags
-    placement: tuple[Diagnostic, ...] = ()  # what classifying them had to say, when `classified`
-    globbed: str = ""  # the exam the config's globs gave the file when its cards were classified
 
 
 @dataclass(frozen=True)
@@ -140,7 +99,7 @@ def _check_reports(
     globbed: Mapping[Path, str],
 ) -> CheckResult:
     media_files = [(report.media, report.cards) for report in reports if report.media is not None]
-    placed = _classified(reports, config, globbed)
+    placed = classify_reports(reports, config, globbed)
     lock = read_lock(config.root) if use_lock else Lock()
     # one question asked in two files of one deck is one card
     identity = assign_identity(distinct_cards(placed.cards), lock, _now(), config.root, in_scope)
@@ -154,72 +113,6 @@ def _check_reports(
     return CheckResult(
         tuple(reports), identity.cards, tuple(diagnostics), media_report, identity=identity, lock=lock
     )
-
-
-def _classified(reports: Sequence[FileReport], config: Config, globbed: Mapping[Path, str]) -> Classified:
-    """Every card placed, in source order: as each file's own work placed them, unless the
-    config's globs give some file another exam than they did then; then all at once here
-    (placing a card placed already gives the same card)."""
-    as_made = ((report, report.document.source.path) for report in reports)
-    if all(report.classified and report.globbed == globbed.get(path, "") for report, path in as_made):
-        return Classified(
-            tuple(card for report in reports for card in report.cards),
-            tuple(diagnostic for report in reports for diagnostic in report.placement),
-        )
-    cards = [card for report in reports for card in report.cards]
-    return classify_cards(cards, config, [report.document for report in reports], globbed)
-
-
-def process_and_classify(
-    source: SourceFile,
-    config: Config,
-    media_options: MediaOptions | None = None,
-    globbed: Mapping[Path, str] | None = None,
-) -> FileReport:
-    """`process_file`, with the cards classified too, so that a build classifies only the files it
-    processes (the others' cards come from the cache already classified), and in the workers.
-    `globbed`: the exams the config's globs give the files (`globbed_exams`), where known."""
-    report = process_file(source, config, media_options)
-    mine = (globbed or {}).get(source.path)
-    if mine is None:
-        mine = globbed_exams([source.path], config)[source.path] if places_by_glob(config) else ""
-    placed = classify_cards(report.cards, config, [report.document], {source.path: mine})
-    return dataclasses.replace(
-        report, cards=placed.cards, classified=True, placement=placed.diagnostics, globbed=mine
-    )
-
-
-def process_file(source: SourceFile, config: Config, media_options: MediaOptions | None = None) -> FileReport:
-    """One file's cards; anything that goes wrong with it becomes an error about that file alone.
-
-    Depends on nothing but the file, its images and the options, so it may run in a worker
-    process (it is top-level, hence picklable) and its result may be cached by content.
-    """
-    unreadable = _not_a_file(source.path)
-    if unreadable:
-        return FileReport(Document(source, ()), (), (Diagnostic(source.display, 0, unreadable, "error"),))
-    try:
-        md = InlineMemoMarkdown(new_markdown())  # one tokenisation per text, for parse and render alike
-        document = parse_file(source, md)
-        media = resolve_media(document, new_fetcher(media_options or MediaOptions()))
-        extraction = extract_report(document, Renderer(md, media.refs), config)
-        cards = [attach_media(card, media.refs) for card in extraction.cards]
-        notes = (*document.diagnostics, *media.diagnostics)
-        return FileReport(document, tuple(cards), notes, extraction.silent, media)
-    except Exception as exc:  # one bad file must not stop the others; the CLI decides on --strict
-        reason = " ".join(str(exc).split())[:200] or "no details"
-        message = f"could not be turned into cards ({type(exc).__name__}: {reason}); no cards from this file"
-        error = Diagnostic(source.display, 0, message, "error", detail=traceback.format_exc())
-        return FileReport(Document(source, ()), (), (error,))
-
-
-def _not_a_file(path: Path) -> str:
-    """Why `path` cannot be read as a notes file, or "" when it can: reading a FIFO would hang."""
-    try:
-        mode = path.stat().st_mode
-    except OSError as exc:
-        return f"cannot read file: {exc.strerror or exc}"
-    return "" if stat.S_ISREG(mode) else "cannot read file: not a regular file"
 
 
 def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> BuildResult:

@@ -95,7 +95,7 @@ def test_an_exception_in_one_file_spares_the_others(
             raise ValueError("stage failed\non two lines")
         return parse_file(source, md)
 
-    monkeypatch.setattr("ankigen.pipeline.parse_file", parse_or_fail)
+    monkeypatch.setattr("ankigen.per_file.parse_file", parse_or_fail)
     _write(project, "good.md", GOOD)
     _write(project, "cursed.md", GOOD.replace("EC2", "Lambda"))
     code, err, text = _seen_text(project, run_cli)
@@ -218,7 +218,7 @@ def test_an_internal_error_is_one_line_unless_debug(
     def broken(*args: object) -> None:
         raise KeyError("the classifier broke")
 
-    monkeypatch.setattr("ankigen.pipeline.classify_cards", broken)
+    monkeypatch.setattr("ankigen.per_file.classify_cards", broken)
     _write(project, "good.md", GOOD)
     result = run_cli("build", "-o", "out", cwd=project)
     assert result.code == 1
