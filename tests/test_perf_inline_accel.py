@@ -164,6 +164,7 @@ _QUICK, _LINKIFY_IT = QuickPretestLinkify(), LinkifyIt()
 @given(st.lists(st.one_of(_LINKISH, st.text(max_size=3)), max_size=12).map("".join))
 def test_quick_pretest_answers_as_linkify_its_own(text: str) -> None:
     assert _QUICK.pretest(text) == bool(_LINKIFY_IT.pretest(text))
+    assert _QUICK.test(text) == bool(_LINKIFY_IT.test(text))
 
 
 def test_quick_pretest_is_used_and_saves_the_search() -> None:
