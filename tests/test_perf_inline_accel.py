@@ -18,7 +18,7 @@ from linkify_it import LinkifyIt
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from ankigen import pipeline
+from ankigen import per_file
 from ankigen.config import load_config
 from ankigen.discover import discover
 from ankigen.inline_memo import InlineMemoMarkdown
@@ -124,10 +124,10 @@ def _asked(notes: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> list[str
             asked.append(src)
             return super().parseInline(src, env)
 
-    monkeypatch.setattr(pipeline, "InlineMemoMarkdown", Recording)
+    monkeypatch.setattr(per_file, "InlineMemoMarkdown", Recording)
     config = load_config(root)
     for source in discover([notes], config.root):
-        pipeline.process_file(source, config)
+        per_file.process_file(source, config)
     return asked
 
 
