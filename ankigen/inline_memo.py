@@ -8,6 +8,11 @@ are never memoised), and rendering only reads them, so one parse serves every qu
 file's own parse fills the memo (a last core rule records each inline token's final children),
 and `parseInline` answers from it.  The memo belongs to one Markdown instance, made per file,
 so it never outlives the file nor crosses processes.
+
+What the file's parse did not see (a sentence of a paragraph, cut out by the cloze rule) is
+tokenised by markdown-it-pyrs where `accelerated_inline` vouches for the result, else by
+markdown-it-py; and linkify-it's pretest is spared text that cannot hold a link
+(`ankigen.parse.linkify`).
 """
 
 from __future__ import annotations
@@ -18,6 +23,9 @@ from typing import Any
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+
+from ankigen.parse.accelerated import accelerated_inline
+from ankigen.parse.linkify import QuickPretestLinkify
 
 __all__ = ["InlineMemoMarkdown"]
 
@@ -32,6 +40,7 @@ class InlineMemoMarkdown(MarkdownIt):
         # (its rulers are shared): pass a fresh one and do not use it on its own afterwards.
         self.__dict__.update(configured.__dict__)
         self._inline_tokens: dict[str, list[Token]] = {}
+        self.linkify = QuickPretestLinkify()
         self.core.ruler.push("ankigen_inline_memo", self._record)
 
     def _record(self, state: StateCore) -> None:
@@ -53,5 +62,6 @@ class InlineMemoMarkdown(MarkdownIt):
             return super().parseInline(src, env)
         tokens = self._inline_tokens.get(src)
         if tokens is None:
-            tokens = self._inline_tokens[src] = super().parseInline(src, env)
+            tokens = accelerated_inline(self, src) or super().parseInline(src, env)
+            self._inline_tokens[src] = tokens
         return tokens

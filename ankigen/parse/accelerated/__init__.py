@@ -30,9 +30,9 @@ from markdown_it.token import Token
 
 from ankigen.gc_pause import paused_gc
 from ankigen.parse.accelerated._blocks import Translator
-from ankigen.parse.accelerated._tokens import Declined
+from ankigen.parse.accelerated._tokens import Declined, inline_tokens, new_token, unsure_inline
 
-__all__ = ["accelerated_tokens", "parse_tokens"]
+__all__ = ["accelerated_inline", "accelerated_tokens", "parse_tokens"]
 
 # ankigen's dialect (ankigen.parse.markdown.new_markdown), rule by rule: any other parser is
 # left to markdown-it-py, so a change of dialect can never be served by a stale translation.
@@ -52,7 +52,7 @@ _OPTIONS = {"maxNesting": 40, "html": True, "linkify": True, "typographer": Fals
 # Characters and sequences whose handling differs between the parsers, or that start constructs
 # this module does not translate.
 _DECLINED = re.compile(
-    r"[$<&\t\x00-\x08\x0b-\x1f\x7f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|\]:"
+    r"[$<&\t\x00-\x08\x0b-\x1f\x7f-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|\]:"
 )
 
 
@@ -88,6 +88,47 @@ def accelerated_tokens(md: MarkdownIt, text: str) -> list[Token] | None:
         names = md.core.ruler.get_active_rules()
         for rule in md.core.ruler.getRules("")[names.index("inline") + 1 :]:
             rule(state)  # markdown-it-py's own: linkify, text join, ankigen's inline memo
+    return state.tokens
+
+
+def accelerated_inline(md: MarkdownIt, text: str) -> list[Token] | None:
+    """The tokens `md.parseInline(text)` gives, built from markdown-it-pyrs's tree; None when declined.
+
+    pyrs parses documents, not inline text, so it is asked only about text that is provably one
+    paragraph whose content is the text itself: one line (a line break, a setext underline or a
+    table needs two), nothing to trim at either end, and a tree of one paragraph spanning it
+    all (any block-starting prefix, `#`, `-`, `1.`, `>`, a fence, makes another block).  The
+    inline translation and its gate are the document path's; then markdown-it-py's own core
+    rules after "inline" run on it, in inline mode, as `parseInline` runs them.
+    """
+    if (
+        not text
+        or "\n" in text
+        or text.strip() != text
+        or not _is_ankigen_dialect(md)
+        or _DECLINED.search(text)
+    ):
+        return None
+    try:
+        tree = _pyrs_tree(text)
+        paragraph = tree.children[0] if len(tree.children) == 1 else None
+        data = text.encode()
+        if paragraph is None or paragraph.name != "paragraph" or paragraph.srcmap != (0, len(data)):
+            return None
+        children: list[Token] = []
+        inline_tokens(children, paragraph.children, 0, data)
+    except Declined:
+        return None
+    if unsure_inline(text, children):
+        return None
+    inline = new_token("inline", "", 0, 0, False, text)
+    inline.map = [0, 1]
+    inline.children = children
+    state = StateCore(text, md, {}, [inline])
+    state.inlineMode = True
+    names = md.core.ruler.get_active_rules()
+    for rule in md.core.ruler.getRules("")[names.index("inline") + 1 :]:
+        rule(state)  # markdown-it-py's own: linkify, text join (the memo skips inline mode)
     return state.tokens
 
 

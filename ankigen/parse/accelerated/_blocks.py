@@ -12,23 +12,13 @@ import markdown_it_pyrs
 from markdown_it.common.utils import mdTrim
 from markdown_it.token import Token
 
-from ankigen.parse.accelerated._tokens import INLINE_NODES, Declined, inline_tokens, new_token, unsure
+from ankigen.parse.accelerated._tokens import INLINE_NODES, Declined, inline_tokens, new_token, unsure_inline
 
 __all__ = ["Translator"]
 
 _MAX_LEVEL = 30  # block nesting (2 per list level) kept well below markdown-it's maxNesting
 _ALIGN = {"left": "left", "right": "right", "center": "center"}
 
-
-# `*a_b_* _c_`: pyrs pairs `_` delimiters differently from markdown-it-py when an underscore
-# inside a word (never a delimiter) shares a text with one that can be.  Underscores that all
-# sit inside words (`scale_pos_weight`) delimit nothing in either parser.
-def _mixed_underscores(content: str) -> bool:
-    inside = _INSIDE_WORD.search(content) is not None
-    return inside and _INSIDE_WORD.sub("", content).count("_") > 0
-
-
-_INSIDE_WORD = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
 
 # A list item's first line: indent, marker, the spaces after it, and the rest.
 _ITEM = re.compile(r"([-+*]|[0-9]{1,9}[.)])( *)(.*)")
@@ -310,12 +300,9 @@ class Translator:
     ) -> None:
         children: list[Token] = []
         inline_tokens(children, nodes, 0, self.data)
-        if ("://" in content or "`" in content) and unsure(children):
-            raise Declined("plain-text URL or unpaired backtick")
-        if "`" in content and "\n " in content:
-            raise Declined("code span over indented lines")  # pyrs drops their indent
-        if "_" in content and _mixed_underscores(content):
-            raise Declined("underscores inside and at the edge of words")
+        reason = unsure_inline(content, children)
+        if reason:
+            raise Declined(reason)
         self._push("inline", "", 0, level, content=content, map=list(span), children=children)
 
 

@@ -3,15 +3,19 @@ constructor and the "declined" signal the block translation shares."""
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from typing import Literal
 
 import markdown_it_pyrs
 from markdown_it.token import Token
 
-__all__ = ["INLINE_NODES", "Declined", "inline_tokens", "new_token", "unsure"]
+__all__ = ["INLINE_NODES", "Declined", "inline_tokens", "new_token", "unsure", "unsure_inline"]
 
 _blank_token = Token.__new__
+# A non-ASCII character just before or after an emphasis or strikethrough delimiter.
+_NEXT_TO_DELIMITER = re.compile(r"[^\x00-\x7f](?=[*_~])|(?<=[*_~])[^\x00-\x7f]")
 
 
 def new_token(
@@ -95,6 +99,8 @@ def inline_tokens(out: list[Token], nodes: Sequence[markdown_it_pyrs.Node], leve
         elif name == "code_inline":
             meta = node.meta
             content = "".join(child.meta["content"] for child in node.children)
+            if not content.strip(" "):
+                raise Declined("code span of spaces")  # pyrs trims `   ` to one space
             out.append(
                 new_token(
                     "code_inline", "code", 0, level, False, content, meta["marker"] * meta["marker_len"]
@@ -145,3 +151,33 @@ def unsure(tokens: Sequence[Token]) -> bool:
         else bool(token.children and unsure(token.children))
         for token in tokens
     )
+
+
+def unsure_inline(content: str, children: Sequence[Token]) -> str | None:
+    """Why the translated inline tokens of `content` may not be markdown-it-py's, or None."""
+    if ("://" in content or "`" in content) and unsure(children):
+        return "plain-text URL or unpaired backtick"
+    if "`" in content and "\n " in content:
+        return "code span over indented lines"  # pyrs drops their indent
+    if any(unicodedata.category(char)[0] == "S" for char in _NEXT_TO_DELIMITER.findall(content)):
+        # markdown-it-py counts Unicode symbols (`¢`, `±`, `→`, emoji) as punctuation when it
+        # decides whether a delimiter opens or closes (as CommonMark 0.31 does); pyrs does not
+        return "Unicode symbol next to a delimiter"
+    if "_" in content and _mixed_underscores(content):
+        return "underscores inside and at the edge of words"
+    if "~~~" in content:
+        # markdown-it-py cuts a run of tildes into `~~` delimiters (`a ~~b~~~~c~~` strikes two
+        # words); pyrs takes the run whole
+        return "run of tildes"
+    return None
+
+
+# `*a_b_* _c_`: pyrs pairs `_` delimiters differently from markdown-it-py when an underscore
+# inside a word (never a delimiter) shares a text with one that can be.  Underscores that all
+# sit inside words (`scale_pos_weight`) delimit nothing in either parser.
+def _mixed_underscores(content: str) -> bool:
+    inside = _INSIDE_WORD.search(content) is not None
+    return inside and _INSIDE_WORD.sub("", content).count("_") > 0
+
+
+_INSIDE_WORD = re.compile(r"(?<=[^\W_])_+(?=[^\W_])")
