@@ -54,6 +54,22 @@ def _writing_into(pid: int, out: Path) -> bool:
     return any(link.startswith(f"{out}/") for link in links)
 
 
+def _stopped(pid: int) -> bool:
+    """Stop the process and wait until it is stopped; False when it has already ended."""
+    try:
+        os.kill(pid, signal.SIGSTOP)
+        while True:
+            with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+                state = stat.read().rpartition(")")[2].split()[0]
+            if state in ("T", "t"):
+                return True
+            if state in ("Z", "X"):
+                return False
+            time.sleep(0.0005)
+    except (ProcessLookupError, FileNotFoundError):
+        return False
+
+
 def _only_package(out: Path) -> str:
     [package] = out.glob("*.apkg")
     return package.name
@@ -64,6 +80,8 @@ def _check_after_kill(out: Path, previous: bytes, package: str) -> bool:
     leftovers = sorted(p.name for p in out.iterdir() if p.name != package)
     for name in leftovers:  # only possible between naming a complete temp file and the rename
         assert name.startswith(f".{package}.") and name.endswith(TEMP_SUFFIX), leftovers
+        leftover = (out / name).read_bytes()
+        assert zipfile.is_zipfile(out / name), (name, len(leftover), leftover[:4], leftover[-22:][:4])
         with zipfile.ZipFile(out / name) as archive:
             assert archive.testzip() is None
     data = (out / package).read_bytes()
@@ -92,8 +110,14 @@ def test_sigkill_at_any_moment_keeps_the_previous_package(project: Path, run_cli
             (out / package).write_bytes(previous)
         build = _start_build(project, out)
         while build.poll() is None and not caught_writing:
+            # Frozen while looked at: seen writing means still writing when the kill lands (a
+            # build left running could finish and rename between the look and the kill).
+            if not _stopped(build.pid):
+                break
             caught_writing = _writing_into(build.pid, out)
-            time.sleep(0.001)
+            if not caught_writing:
+                os.kill(build.pid, signal.SIGCONT)
+                time.sleep(0.001)
         build.send_signal(signal.SIGKILL)
         build.wait()
         if caught_writing:
