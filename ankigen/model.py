@@ -100,6 +100,9 @@ class Document:
     front_matter: Mapping[str, object] = field(default_factory=dict)
     images: tuple[ImageRef, ...] = ()
     diagnostics: tuple[Diagnostic, ...] = ()
+    # `[label]: url "title"` definitions, as markdown-it keeps them (label -> href, title), for
+    # rendering the document's `[text][label]` links
+    references: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -37,9 +37,16 @@ _MAY_MARK_TERMS = re.compile(r"[*_=<&]")
 class Renderer:
     """Renders one document's Markdown, with its images already resolved to media names."""
 
-    def __init__(self, md: MarkdownIt | None = None, media: Mapping[str, MediaRef] | None = None) -> None:
+    def __init__(
+        self,
+        md: MarkdownIt | None = None,
+        media: Mapping[str, MediaRef] | None = None,
+        references: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         self._md = md or new_markdown()
         self._media: Mapping[str, MediaRef] = media or {}
+        # The document's `[label]: url` definitions: every text of it is parsed knowing them.
+        self._references = {label: dict(definition) for label, definition in (references or {}).items()}
         # What this renderer worked out per text or name (the card rules ask about the same bullet
         # several times); it lives as long as the renderer, which serves one document.
         self._plain: dict[str, str] = {}
@@ -51,7 +58,13 @@ class Renderer:
 
     def for_media(self, media: Mapping[str, MediaRef]) -> Renderer:
         """The same renderer, for a document whose images resolved to `media`."""
-        return Renderer(self._md, media)
+        return Renderer(self._md, media, self._references)
+
+    def for_references(self, references: Mapping[str, Mapping[str, str]]) -> Renderer:
+        """The same renderer, for a document with these link reference definitions."""
+        if references == self._references:
+            return self
+        return Renderer(self._md, self._media, references)
 
     # -- inline ------------------------------------------------------------------------------
     def inline(self, source: str) -> str:
@@ -66,9 +79,12 @@ class Renderer:
         only carries what rendering reads), and neither rendering nor reading changes them."""
         known = self._prepared.get(source)
         if known is None:
-            tokens = self._md.parseInline(source, {})
+            tokens = self._md.parseInline(source, self._parse_env())
             known = self._prepared[source] = prepare(tokens[0].children or []) if tokens else []
         return known
+
+    def _parse_env(self) -> dict[str, Any]:
+        return {"references": self._references} if self._references else {}
 
     def cloze(self, source: str, first: int = 1) -> tuple[str, int]:
         """Render with each bold or highlighted term turned into its own cloze, numbered from `first`.
@@ -86,7 +102,7 @@ class Renderer:
         """The text a reader sees, without any markup."""
         known = self._plain.get(source)
         if known is None:
-            tokens = self._md.parseInline(source, {})
+            tokens = self._md.parseInline(source, self._parse_env())
             known = " ".join(_text_of(tokens[0].children or []).split()) if tokens else ""
             self._plain[source] = known  # the card rules ask for the same lines many times
         return known

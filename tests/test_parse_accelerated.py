@@ -182,7 +182,7 @@ def test_cards_are_those_markdown_it_py_alone_makes(tmp_path: Path, monkeypatch:
     sources += [SourceFile(path, path.name, ROOT) for path in SHIPPED[:8]]
     config = load_config(folder)
     fast = [process_file(source, config) for source in sources]
-    monkeypatch.setattr(blocks, "parse_tokens", lambda md, text: md.parse(text))
+    monkeypatch.setattr(blocks, "parse_tokens", lambda md, text, env=None: md.parse(text, env))
     reference = [process_file(source, config) for source in sources]
     for one, other in zip(fast, reference, strict=True):
         assert dataclasses.astuple(one.document) == dataclasses.astuple(other.document)

@@ -48,6 +48,7 @@ def extract(document: Document, renderer: Renderer, config: Config) -> list[Card
 
 def extract_report(document: Document, renderer: Renderer, config: Config) -> Extraction:
     enabled = [fn for name, fn in RULES if config.rule_enabled(name)]
+    renderer = renderer.for_references(document.references)  # its `[text][label]` links
     cards: list[Card] = []
     silent: list[SilentSection] = []
     contexts = list(_walk(document, document.sections, (), renderer, config))

@@ -35,13 +35,7 @@ def parse_file(source: SourceFile, md: MarkdownIt | None = None) -> Document:
         count = len(decoded.repaired_lines)
         notes.append(Diagnostic(source.display, first, f"repaired mis-encoded text on {count} line(s)"))
     document = parse_text(decoded.text, source, md)
-    return Document(
-        source=document.source,
-        sections=document.sections,
-        front_matter=document.front_matter,
-        images=document.images,
-        diagnostics=(*notes, *document.diagnostics),
-    )
+    return dataclasses.replace(document, diagnostics=(*notes, *document.diagnostics))
 
 
 def parse_text(text: str, source: SourceFile, md: MarkdownIt | None = None) -> Document:

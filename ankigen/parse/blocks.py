@@ -19,6 +19,7 @@ import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -50,9 +51,10 @@ class TokenStream:
     closing: Sequence[int]
 
     @classmethod
-    def parse(cls, md: MarkdownIt, text: str, offset: int) -> TokenStream:
-        """Parse `text`, whose first line is line `offset` (0-based) of the document."""
-        tokens = parse_tokens(md, text)
+    def parse(cls, md: MarkdownIt, text: str, offset: int, env: dict[str, Any] | None = None) -> TokenStream:
+        """Parse `text`, whose first line is line `offset` (0-based) of the document; markdown-it
+        leaves what it learns of the whole text (link reference definitions) in `env`."""
+        tokens = parse_tokens(md, text, env)
         closing = list(range(len(tokens)))
         stack: list[int] = []
         for index, token in enumerate(tokens):

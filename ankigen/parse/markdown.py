@@ -8,8 +8,9 @@ that the card rules can render exactly the part they need.  Headings build the t
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 from bs4 import BeautifulSoup, Tag
@@ -76,7 +77,9 @@ class _Heading:
 def parse_markdown(text: str, source: SourceFile, md: MarkdownIt | None = None) -> Document:
     md = md or new_markdown()
     text = normalise(text)
-    stream = TokenStream.parse(md, text, 0)
+    env: dict[str, Any] = {}
+    stream = TokenStream.parse(md, text, 0, env)
+    references = _references(env)
     tokens = stream.tokens
     reader = BlockReader(md, text.split("\n"), source.display)
     front_matter: dict[str, object] = {}
@@ -87,7 +90,7 @@ def parse_markdown(text: str, source: SourceFile, md: MarkdownIt | None = None) 
     while i < len(tokens):
         token = tokens[i]
         if token.map:
-            stack[-1].blocks.extend(_unread(reader.lines, covered, token.map[0]))
+            stack[-1].blocks.extend(_unread(reader.lines, covered, token.map[0], references))
             covered = max(covered, token.map[1])
         if token.type == "front_matter":
             front_matter = _front_matter(token, reader)
@@ -114,7 +117,7 @@ def parse_markdown(text: str, source: SourceFile, md: MarkdownIt | None = None) 
                         stack[-1].blocks.append(Block("html", block.line, rest))
                 else:
                     reader.append(stack[-1].blocks, block)
-    stack[-1].blocks.extend(_unread(reader.lines, covered, len(reader.lines)))
+    stack[-1].blocks.extend(_unread(reader.lines, covered, len(reader.lines), references))
     sections = [child.freeze() for child in preamble.children]
     if preamble.blocks or preamble.pinned_id:
         sections.insert(0, Section("", 0, 1, tuple(preamble.blocks), pinned_id=preamble.pinned_id))
@@ -127,6 +130,7 @@ def parse_markdown(text: str, source: SourceFile, md: MarkdownIt | None = None) 
         front_matter=front_matter,
         images=tuple(images),
         diagnostics=tuple(reader.diagnostics),
+        references=references,
     )
 
 
@@ -134,8 +138,9 @@ def _line(token: Token) -> int:
     return token.map[0] + 1 if token.map else 0
 
 
-def _unread(lines: Sequence[str], start: int, end: int) -> list[Block]:
-    """Lines no block token holds (link reference definitions, say): kept as paragraphs."""
+def _unread(lines: Sequence[str], start: int, end: int, references: Mapping[str, object]) -> list[Block]:
+    """Lines no block token holds, kept as paragraphs; but link reference definitions, which
+    markdown-it read into `references` (they show as the links that use them), are dropped."""
     blocks: list[Block] = []
     run: list[int] = []
     for index in range(start, min(end, len(lines)) + 1):
@@ -143,9 +148,19 @@ def _unread(lines: Sequence[str], start: int, end: int) -> list[Block]:
             run.append(index)
         elif run:
             text = "\n".join(lines[number].strip() for number in run)
-            blocks.append(Block("paragraph", run[0] + 1, text))
+            if not (references and text.startswith("[")):
+                blocks.append(Block("paragraph", run[0] + 1, text))
             run = []
     return blocks
+
+
+def _references(env: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """markdown-it's link reference definitions, as plain strings (picklable, like the rest)."""
+    found = env.get("references") or {}
+    return {
+        str(label): {"href": str(definition.get("href", "")), "title": str(definition.get("title") or "")}
+        for label, definition in found.items()
+    }
 
 
 def _pinned(title: str) -> tuple[str, str | None]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 
 import markdown_it_pyrs
 from markdown_it import MarkdownIt
@@ -56,10 +57,11 @@ _DECLINED = re.compile(
 )
 
 
-def parse_tokens(md: MarkdownIt, text: str) -> list[Token]:
-    """`md.parse(text)`: from markdown-it-pyrs when it provably gives the same tokens, else from md."""
+def parse_tokens(md: MarkdownIt, text: str, env: dict[str, Any] | None = None) -> list[Token]:
+    """`md.parse(text, env)`: from markdown-it-pyrs when it provably gives the same tokens, else
+    from md (which alone fills `env`: link reference definitions are always declined here)."""
     tokens = accelerated_tokens(md, text)
-    return md.parse(text) if tokens is None else tokens
+    return md.parse(text, env) if tokens is None else tokens
 
 
 def accelerated_tokens(md: MarkdownIt, text: str) -> list[Token] | None:
