@@ -27,7 +27,7 @@ from ankigen.render_rules import PASS_THROUGH_TAGS, escape_unknown_tags, prepare
 from ankigen.render_rules import RULES as _CARD_RULES
 from ankigen.sanitize import clean_html, cloze_numbers, finish_cloze, mark_clozes, sanitize
 
-__all__ = ["Renderer", "sanitize"]
+__all__ = ["Renderer", "marked_terms", "sanitize"]
 
 _CODE_FORMATTER = HtmlFormatter(noclasses=True, nowrap=False, style="default")
 # A term is marked by `**`/`__` (bold), `==` (highlight) or `<u>`; an entity may spell `=` or `<`.
@@ -111,20 +111,7 @@ class Renderer:
         """The bold or highlighted terms of `source`, in order: what a cloze would hide."""
         if not _MAY_MARK_TERMS.search(source):
             return []  # most sentences: no need to tokenise them to know
-        terms: list[str] = []
-        current: list[str] = []
-        depth = 0
-        for token in self._children(source):
-            if token.type in ("strong_open", "mark_open", "u_open"):
-                depth += 1
-            elif token.type in ("strong_close", "mark_close", "u_close"):
-                depth -= 1
-                if depth == 0:
-                    terms.append("".join(current).strip())
-                    current = []
-            elif depth and token.type in ("text", "code_inline"):
-                current.append(token.content)
-        return [term for term in terms if term]
+        return marked_terms(self._children(source))
 
     # -- blocks ------------------------------------------------------------------------------
     def blocks(self, blocks: Sequence[Block]) -> str:
@@ -204,6 +191,24 @@ def _html_inline(tokens: Sequence[Token], idx: int, options: Any, env: Any) -> s
 
 
 _RULES = {"image": _image, "html_inline": _html_inline}
+
+
+def marked_terms(tokens: Sequence[Token]) -> list[str]:
+    """The bold or highlighted terms in prepared inline tokens, in order."""
+    terms: list[str] = []
+    current: list[str] = []
+    depth = 0
+    for token in tokens:
+        if token.type in ("strong_open", "mark_open", "u_open"):
+            depth += 1
+        elif token.type in ("strong_close", "mark_close", "u_close"):
+            depth -= 1
+            if depth == 0:
+                terms.append("".join(current).strip())
+                current = []
+        elif depth and token.type in ("text", "code_inline"):
+            current.append(token.content)
+    return [term for term in terms if term]
 
 
 def _text_of(tokens: Sequence[Token]) -> str:

@@ -24,7 +24,7 @@ from ankigen.parallel import RunOptions, run_files
 from ankigen.parse import parse_text
 from ankigen.parse.markdown import new_markdown
 from ankigen.pipeline import FileReport, process_file
-from ankigen.render import Renderer
+from ankigen.render import Renderer, marked_terms
 from ankigen.render_rules import prepare, strip_break
 from bench.corpus import CorpusSpec, generate
 
@@ -96,22 +96,8 @@ def test_strip_break_as_the_regex_says(line: str) -> None:
 
 def _terms_from_tokens(source: str) -> list[str]:
     """Bold terms the long way: tokenise every text with a fresh parser."""
-    md = new_markdown()
-    tokens = md.parseInline(source, {})
-    terms: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for token in prepare(tokens[0].children or []) if tokens else []:
-        if token.type in ("strong_open", "mark_open", "u_open"):
-            depth += 1
-        elif token.type in ("strong_close", "mark_close", "u_close"):
-            depth -= 1
-            if depth == 0:
-                terms.append("".join(current).strip())
-                current = []
-        elif depth and token.type in ("text", "code_inline"):
-            current.append(token.content)
-    return [term for term in terms if term]
+    tokens = new_markdown().parseInline(source, {})
+    return marked_terms(prepare(tokens[0].children or []) if tokens else [])
 
 
 @settings(max_examples=200, deadline=None)
