@@ -10,10 +10,8 @@ Parsing a file does make cycles (a parser and its memo of the file's tokens), so
 work is run by `collected_per_file` instead: no automatic collection while a file is worked on
 (each one scanned the results of every file before it: over a third of a serial 10k build),
 then one collection of the youngest generation, which holds exactly what that file made, so
-its cycles are freed at once and nothing is ever left waiting for a full collection.
-Inside a pause (a whole build is one: every pause that ends makes the collector walk what was
-made during it), the per-file work turns the collector back on with `resumed_gc`, so that
-`collected_per_file` collects each file's garbage there too.
+its cycles are freed at once and nothing is ever left waiting for a full collection.  That
+collection is explicit, so it happens inside a pause too (a whole build is one).
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["collected_per_file", "paused_gc", "resumed_gc"]
+__all__ = ["collected_per_file", "paused_gc"]
 
 
 @contextmanager
@@ -41,18 +39,4 @@ def collected_per_file() -> Iterator[None]:
     """Around the work on one file: the collector paused, then the file's own garbage collected."""
     with paused_gc():
         yield
-    if gc.isenabled():
-        gc.collect(0)
-
-
-@contextmanager
-def resumed_gc() -> Iterator[None]:
-    """The collector on for a block that makes reference cycles (parsing), even inside a pause,
-    and as it was again after it."""
-    was_enabled = gc.isenabled()
-    gc.enable()
-    try:
-        yield
-    finally:
-        if not was_enabled:
-            gc.disable()
+    gc.collect(0)

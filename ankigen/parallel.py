@@ -18,7 +18,7 @@ from typing import TypeVar, cast
 
 from ankigen.cache import CachedReport, FileCache, entry_blob, report_of
 from ankigen.config import Config
-from ankigen.gc_pause import collected_per_file, paused_gc, resumed_gc
+from ankigen.gc_pause import collected_per_file, paused_gc
 from ankigen.model import SourceFile
 
 __all__ = ["PARALLEL_MIN_BYTES", "RunOptions", "available_cpus", "run_files"]
@@ -104,19 +104,6 @@ def _process(
         return
     tick = options.progress(len(todo)) if options.progress else None
     workers = _workers(todo, options.workers)
-    with resumed_gc():  # so that each file's cycles are collected after it (forked workers inherit it)
-        _run(work, todo, config, workers, cache, results, tick)
-
-
-def _run(
-    work: Work[R],
-    todo: Sequence[_Task],
-    config: Config,
-    workers: int,
-    cache: FileCache | None,
-    results: list[R | None],
-    tick: Progress | None,
-) -> None:
     if workers <= 1:
         for task in todo:
             with collected_per_file():  # see ankigen.gc_pause
