@@ -155,12 +155,8 @@ def _clean(fragment: str, braces: bool = True) -> str:
     text = fragment.translate(_CONTROLS) if _CONTROL_CHARS.search(fragment) else fragment
     # Most fragments of a card are plain text (a cloze's terms are placeholders, not tags): nh3
     # gives those back as they are, so they skip it (a test compares the two on any text).
-    cleaned = _nh3_clean(text) if _NEEDS_NH3.search(text) else text
+    cleaned = _CLEANER.clean(text) if _NEEDS_NH3.search(text) else text
     return cleaned.translate(_BRACES) if braces and _BRACE_CHARS.search(cleaned) else cleaned
-
-
-def _nh3_clean(text: str) -> str:
-    return _CLEANER.clean(text)
 
 
 def restore_cloze_markers(fragment: str) -> str:
