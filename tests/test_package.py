@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from ankigen import package
+from ankigen.package import models
 
 # model id -> fingerprint of (fields, template names). Changing a note type's fields or
 # templates makes Anki treat it as a different type and refuse to update existing notes:
@@ -26,8 +27,8 @@ def test_note_types_are_frozen() -> None:
 
 def test_models_use_the_frozen_lists() -> None:
     for model, fields, templates in (
-        (package._QA_MODEL, package.QA_FIELDS, package.QA_TEMPLATES),
-        (package._CLOZE_MODEL, package.CLOZE_FIELDS, package.CLOZE_TEMPLATES),
+        (models.QA_MODEL, package.QA_FIELDS, package.QA_TEMPLATES),
+        (models.CLOZE_MODEL, package.CLOZE_FIELDS, package.CLOZE_TEMPLATES),
     ):
         assert tuple(f["name"] for f in model.fields) == fields
         assert tuple(t["name"] for t in model.templates) == templates
