@@ -11,7 +11,7 @@ from typing import Literal
 import markdown_it_pyrs
 from markdown_it.token import Token
 
-__all__ = ["INLINE_NODES", "Declined", "inline_tokens", "new_token", "unsure", "unsure_inline"]
+__all__ = ["INLINE_NODES", "Declined", "inline_tokens", "new_token", "unsure_inline"]
 
 _blank_token = Token.__new__
 # A non-ASCII character just before or after an emphasis or strikethrough delimiter.
@@ -141,21 +141,21 @@ def _image(node: markdown_it_pyrs.Node, data: bytes, level: int) -> Token:
     return image
 
 
-def unsure(tokens: Sequence[Token]) -> bool:
+def _unsure(tokens: Sequence[Token]) -> bool:
     """Whether a text token (alt texts included) holds `://`, which markdown-it-py links while
     parsing inline text, or a backtick left unpaired, around which the two parsers disagree on
     what a code span or a link is."""
     return any(
         ("://" in token.content or "`" in token.content)
         if token.type == "text"
-        else bool(token.children and unsure(token.children))
+        else bool(token.children and _unsure(token.children))
         for token in tokens
     )
 
 
 def unsure_inline(content: str, children: Sequence[Token]) -> str | None:
     """Why the translated inline tokens of `content` may not be markdown-it-py's, or None."""
-    if ("://" in content or "`" in content) and unsure(children):
+    if ("://" in content or "`" in content) and _unsure(children):
         return "plain-text URL or unpaired backtick"
     if "`" in content and "\n " in content:
         return "code span over indented lines"  # pyrs drops their indent
