@@ -145,3 +145,19 @@ def test_notes_named_by_absolute_path_outside_the_project_ship_no_absolute_path(
             import_package(col, package)
         sources = {note.fields.get("Source", "") for note in notes_of(col)}
     assert sources and all(source.startswith("course/s3.md:") for source in sources), sources
+
+
+def test_a_plain_outline_with_front_matter_builds_into_its_exam_and_domain(
+    project: Path, run_cli: RunCli, tmp_path: Path
+) -> None:
+    outline = "Amazon S3\n\tobject storage service\n\t. buckets hold objects\n\t.. up to 5 TB each\n"
+    write(project, "s3.txt", "---\nexam: SAA-C03\ndomain: Storage\n---\n" + outline)
+    result = run_cli("build", "-o", "out", "--no-lock", cwd=project)
+    assert result.code == 0, result.err
+    with collection(tmp_path / "col") as col:
+        import_package(col, project / "out" / "aws-saa-c03.apkg")
+        notes = notes_of(col)
+    assert [note.fields["Source"] for note in notes] == ["notes/s3.txt:5"]
+    assert "Amazon S3" in notes[0].fields["Front"] and "buckets hold objects" in notes[0].fields["Back"]
+    assert "exam::saa-c03" in notes[0].tags and "domain::storage" in notes[0].tags
+    assert notes[0].decks == ["AWS SAA-C03 Solutions Architect Associate::Storage"]

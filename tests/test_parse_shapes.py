@@ -166,3 +166,36 @@ def test_outline_leaders_are_dropped_and_dots_count_as_depth(
 ) -> None:
     [point] = points([line], 7)
     assert (point.depth, point.line, point.text) == (depth, 7, text)
+
+
+OUTLINE = "Amazon S3\n\tobject storage\n\t. buckets hold objects\n\t.. each object up to 5 TB\n"
+
+
+def test_an_outline_may_open_with_front_matter() -> None:
+    plain = parse(OUTLINE)
+    fronted = parse("---\nexam: SAA-C03\ndomain: Storage\n---\n" + OUTLINE)
+    assert fronted.front_matter == {"exam": "SAA-C03", "domain": "Storage"}
+    assert shape(fronted) == shape(plain)
+    # the points keep the lines they have in the file, front matter and all
+    assert [section.line for section in fronted.sections] == [5]
+    assert fronted.sections[0].blocks[0].items[0].line == 6
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        "---\nexam: [unclosed\n---\n",  # invalid YAML: Markdown keeps it as text, with a warning
+        "---\n- a list, not a mapping\n---\n",
+        "---\nexam: SAA-C03\n",  # never closed: not front matter
+    ],
+)
+def test_an_outline_under_what_is_not_front_matter_is_read_as_markdown(head: str) -> None:
+    document = parse(head + OUTLINE)
+    assert document.front_matter == {}
+    assert document.sections[0].level == 0 and not document.sections[0].title
+
+
+def test_markdown_with_front_matter_stays_markdown() -> None:
+    document = parse("---\nexam: SAA-C03\n---\nStorage\n=======\n\tindented point\n")
+    assert document.front_matter == {"exam": "SAA-C03"}
+    assert [(section.title, section.level) for section in document.sections] == [("Storage", 1)]

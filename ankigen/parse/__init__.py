@@ -7,8 +7,8 @@ import dataclasses
 from markdown_it import MarkdownIt
 
 from ankigen.model import Diagnostic, Document, SourceFile
-from ankigen.parse.markdown import outline_images, parse_markdown
-from ankigen.parse.outline import looks_like_outline, parse_outline
+from ankigen.parse.markdown import outline_images, parse_markdown, read_front_matter
+from ankigen.parse.outline import looks_like_outline, opens_with_front_matter, parse_outline
 from ankigen.parse.text import decode
 
 __all__ = ["parse_file", "parse_text"]
@@ -43,9 +43,20 @@ def parse_text(text: str, source: SourceFile, md: MarkdownIt | None = None) -> D
     if not text.strip():
         return Document(source, (), diagnostics=(Diagnostic(source.display, 0, "empty file: no cards"),))
     if looks_like_outline(text):
-        outline = parse_outline(text, source)
-        return dataclasses.replace(outline, images=outline_images(outline.sections, md))
+        return _outline(text, source, md)
+    if opens_with_front_matter(text) and looks_like_outline(text, front_matter=True):
+        head = read_front_matter(text)
+        if head is not None:
+            # the front matter's lines blanked, so that the outline's lines keep their numbers
+            body = "\n" * head.end + "\n".join(text.split("\n")[head.end :])
+            if looks_like_outline(body):
+                return dataclasses.replace(_outline(body, source, md), front_matter=head.data)
     return parse_markdown(text, source, md)
+
+
+def _outline(text: str, source: SourceFile, md: MarkdownIt | None) -> Document:
+    outline = parse_outline(text, source)
+    return dataclasses.replace(outline, images=outline_images(outline.sections, md))
 
 
 def _failed(source: SourceFile, message: str) -> Document:

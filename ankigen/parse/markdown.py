@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 from bs4 import BeautifulSoup, Tag
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -22,7 +23,15 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from ankigen.model import Block, Diagnostic, Document, ImageRef, Section, SourceFile
 from ankigen.parse.blocks import BlockReader, TokenStream
 
-__all__ = ["MAX_NESTING", "new_markdown", "normalise", "outline_images", "parse_markdown"]
+__all__ = [
+    "MAX_NESTING",
+    "FrontMatter",
+    "new_markdown",
+    "normalise",
+    "outline_images",
+    "parse_markdown",
+    "read_front_matter",
+]
 
 # markdown-it silently drops whatever lies deeper than maxNesting (20 in CommonMark: ten list
 # levels).  40 keeps 19 list levels and stays far from Python's recursion limit; BlockReader
@@ -93,7 +102,7 @@ def parse_markdown(text: str, source: SourceFile, md: MarkdownIt | None = None) 
             stack[-1].blocks.extend(_unread(reader.lines, covered, token.map[0], references))
             covered = max(covered, token.map[1])
         if token.type == "front_matter":
-            front_matter = _front_matter(token, reader)
+            front_matter = _front_matter(token, reader.display, reader.diagnostics)
             if not front_matter and token.content.strip():  # not metadata after all: keep it as text
                 preamble.blocks.append(Block("paragraph", _line(token) + 1, token.content.strip()))
             i += 1
@@ -171,24 +180,46 @@ def _pinned(title: str) -> tuple[str, str | None]:
     return _PINNED_ID.sub("", title).strip(), found.group(1)
 
 
-def _front_matter(token: Token, reader: BlockReader) -> dict[str, object]:
+def _front_matter(token: Token, display: str, diagnostics: list[Diagnostic]) -> dict[str, object]:
     """Front matter is YAML; invalid YAML or anything but a mapping is reported (and kept as text)."""
     try:
         data = yaml.safe_load(token.content)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = _line(token) + 1 + (mark.line if mark is not None else 0)
-        reader.diagnostics.append(
-            Diagnostic(reader.display, line, "front matter is not valid YAML: kept as text")
-        )
+        diagnostics.append(Diagnostic(display, line, "front matter is not valid YAML: kept as text"))
         return {}
     if data is None:
         return {}
     if not isinstance(data, dict):
         message = "front matter is not a mapping of keys to values: kept as text"
-        reader.diagnostics.append(Diagnostic(reader.display, _line(token), message))
+        diagnostics.append(Diagnostic(display, _line(token), message))
         return {}
     return {str(key): value for key, value in data.items()}
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    data: Mapping[str, object]
+    end: int  # the number of lines it takes, its closing `---` included
+
+
+def read_front_matter(text: str) -> FrontMatter | None:
+    """The YAML mapping a text opens with, as markdown-it's front matter rule reads it; None if
+    it opens with none, or with one that is not a valid mapping (Markdown keeps that as text)."""
+    md = MarkdownIt("zero").use(front_matter_plugin)
+    md.disable(["paragraph", "inline", "text_join"])
+    md.block.ruler.push("rest", _rest_of_text)  # the front matter rule runs first: nothing else is read
+    tokens = md.parse(normalise(text))
+    if not tokens or tokens[0].type != "front_matter" or not tokens[0].map:
+        return None
+    data = _front_matter(tokens[0], "", [])
+    return FrontMatter(data, tokens[0].map[1]) if data else None
+
+
+def _rest_of_text(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    state.line = end
+    return True
 
 
 def outline_images(sections: Sequence[Section], md: MarkdownIt | None = None) -> tuple[ImageRef, ...]:

@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from ankigen.model import Block, Diagnostic, Document, ListItem, Section, SourceFile
 from ankigen.parse.prose import LIST_MARKER, indent_of
 
-__all__ = ["MAX_LIST_DEPTH", "Point", "looks_like_outline", "nest", "parse_outline", "points"]
+__all__ = [
+    "MAX_LIST_DEPTH",
+    "Point",
+    "looks_like_outline",
+    "nest",
+    "opens_with_front_matter",
+    "parse_outline",
+    "points",
+]
 
 MAX_LIST_DEPTH = 16
 
@@ -26,10 +34,11 @@ _SEPARATOR = re.compile(r"^[ \t]*(?:_{3,}|\.{3,}|-{3,}|={3,}|\*{3,}|~{3,})[ \t]*
 _LEADER = re.compile(
     r"^(?:(?P<dots>\.{1,3})[ \t]+|(?P<tight>\.{2,3})(?=[^\W\d_])|[:=-]>[ \t]*|[-*+•][ \t]+|>+[ \t]*)"
 )
-# Markdown's own block syntax: any of it and the file is read as Markdown.
+# Markdown's own block syntax: any of it and the file is read as Markdown.  Front matter is
+# checked apart: an outline may open with it too.
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n")
 _MARKDOWN_BLOCKS = re.compile(
-    r"\A---[ \t]*\n"  # front matter
-    r"|^ {0,3}(?:#{1,6}[ \t]+\S|```|~~~|\|.*\|[ \t]*$)"  # ATX heading, fence, table row
+    r"^ {0,3}(?:#{1,6}[ \t]+\S|```|~~~|\|.*\|[ \t]*$)"  # ATX heading, fence, table row
     r"|^\S.*\n {0,3}={2,}[ \t]*$",  # setext heading
     re.M,
 )
@@ -44,13 +53,14 @@ class Point:
     text: str
 
 
-def looks_like_outline(text: str) -> bool:
+def looks_like_outline(text: str, front_matter: bool = False) -> bool:
     """True when the text is structured by indentation and leaders rather than Markdown.
 
-    Markdown headings, fences, tables or setext underlines mean Markdown.  Otherwise the file
-    is an outline when its indented or dot-led lines clearly outnumber its top-level list lines.
+    Markdown headings, fences, tables or setext underlines mean Markdown, and so does front
+    matter unless `front_matter` (the caller reads it apart).  Otherwise the file is an outline
+    when its indented or dot-led lines clearly outnumber its top-level list lines.
     """
-    if _MARKDOWN_BLOCKS.search(text):
+    if (not front_matter and _FRONT_MATTER.match(text)) or _MARKDOWN_BLOCKS.search(text):
         return False
     outline_lines = markdown_lines = topics = 0
     for line in text.split("\n"):
@@ -63,6 +73,10 @@ def looks_like_outline(text: str) -> bool:
         else:
             topics += 1
     return outline_lines >= 2 and topics >= 1 and outline_lines > 2 * markdown_lines
+
+
+def opens_with_front_matter(text: str) -> bool:
+    return _FRONT_MATTER.match(text) is not None
 
 
 def points(lines: Iterable[str], first_line: int) -> list[Point]:
