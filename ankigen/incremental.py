@@ -1,0 +1,244 @@
+"""Identity for the changed files only, when that provably gives what the whole corpus would.
+
+A build with a cache keeps a snapshot of its whole-corpus state (`ankigen.snapshot`).  When the
+next build finds `ankigen.lock` byte for byte as that snapshot says, its cards are matched to
+lock entries (`ankigen.identity`) only for the files whose result did not come from the cache
+under the snapshot's key, against the entries those files (and deleted ones) had and the lock's
+removed notes; the other files' notes keep exactly their lock entries, and the lock is rewritten
+by splicing the changed lines in among the others, kept as bytes.
+
+Why that is the full path's answer: a snapshot is kept only when no identity key (nor anchor,
+nor key `distinct_cards` gave or probed) of one file's notes is any other file's, every note's
+anchor is its own and is the key of exactly one lock entry in scope, and identity left every
+note's text as it was (no cloze renumbered).  Then the full path matches each unchanged note to
+its own entry by key before anything else, keeps that entry as it is, and what is left to match
+(the changed files' notes against the leftover entries, in the same order) is exactly what this
+path matches.  A changed file whose keys meet an unchanged file's, an error anywhere, a lock
+edited by hand, other options or another ankigen: the full path runs.
+"""
+
+from __future__ import annotations
+
+import heapq
+import re
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from operator import itemgetter
+from pathlib import Path
+
+from ankigen.errors import InputError
+from ankigen.identity import IdentityResult, _copy_with, assign_identity
+from ankigen.lockfile import HEADER_LINES, LOCK_FILE, Lock, LockEntry, entry_line, parse_line, render_lock
+from ankigen.matching import anchor
+from ankigen.model import Card, Diagnostic
+from ankigen.snapshot import FileState, Snapshot, lock_digest
+
+__all__ = ["Carried", "FastIdentity", "Incremental", "fast_identity", "file_keys"]
+
+_NUMBERED = re.compile(r"(.*) \((\d+)\)", re.S)
+
+
+@dataclass(frozen=True)
+class Incremental:
+    """A build with a cache and the lock: the last build's snapshot, and this build's files."""
+
+    guard: str
+    snapshot: Snapshot | None
+    keys: Mapping[str, str]  # each file's cache key, by display path, in the order of the sources
+    changed: frozenset[str]  # the files whose result is not the one the snapshot was made from
+
+
+@dataclass(frozen=True)
+class FastIdentity:
+    identity: IdentityResult  # every card; `entries` only those of the part of the lock matched
+    lock: Lock  # that part
+    counts: dict[str, int]  # notes new, changed and removed against the whole lock
+    content: bytes  # the whole lock file
+    snapshot: Snapshot | None  # for the next build, when it is still provably equivalent
+
+
+@dataclass(frozen=True)
+class Carried:
+    """What `check` hands on for writing the lock and the next snapshot."""
+
+    base: Incremental
+    raw: tuple[Card, ...]  # every card as classified, before `distinct_cards`
+    distinct: tuple[Card, ...]
+    in_scope: Callable[[LockEntry], bool]
+    fast: FastIdentity | None = None
+
+    def lock_content(self, identity: IdentityResult) -> bytes:
+        return self.fast.content if self.fast else render_lock(identity.entries).encode("utf-8")
+
+    def next_snapshot(self, identity: IdentityResult, content: bytes) -> Snapshot | None:
+        if self.fast:
+            return self.fast.snapshot
+        return _full_snapshot(self, identity, content)
+
+
+def incremental(
+    guard: str,
+    snapshot: Snapshot | None,
+    displays: Sequence[str],
+    keys: Sequence[str],
+    cached: Sequence[bool],
+) -> Incremental:
+    known = snapshot.files if snapshot else {}
+    changed = frozenset(
+        display
+        for display, key, hit in zip(displays, keys, cached, strict=True)
+        if not (hit and key and display in known and known[display].key == key)
+    )
+    return Incremental(guard, snapshot, dict(zip(displays, keys, strict=True)), changed)
+
+
+def file_keys(raw: Iterable[Card], distinct: Iterable[Card]) -> frozenset[str]:
+    """Every key by which a file's notes meet other notes: in `distinct_cards` (their keys, and
+    each number it tried when it numbered a cloze's key) and in matching (their anchors)."""
+    keys = {card.key for card in raw}
+    as_written = frozenset(keys)
+    for card in distinct:
+        keys.add(card.key)
+        keys.add(anchor(card))
+        numbered = _NUMBERED.fullmatch(card.key) if card.key not in as_written else None
+        if numbered:
+            keys.update(f"{numbered[1]} ({n})" for n in range(2, int(numbered[2]) + 1))
+    return frozenset(keys)
+
+
+def _by_file(cards: Iterable[Card]) -> dict[str, list[Card]]:
+    grouped: dict[str, list[Card]] = defaultdict(list)
+    for card in cards:
+        grouped[card.source.display].append(card)
+    return grouped
+
+
+def fast_identity(
+    carried: Carried, diagnostics: Sequence[Diagnostic], now: int, root: Path
+) -> FastIdentity | None:
+    """The identity of `carried.distinct` from the snapshot and the changed files, or None when
+    it is not provably the full path's."""
+    base, snapshot = carried.base, carried.base.snapshot
+    if snapshot is None or any(d.severity == "error" for d in diagnostics):
+        return None
+    try:
+        content = (root / LOCK_FILE).read_bytes()
+    except OSError:
+        return None
+    lines = content.split(b"\n")
+    if lock_digest(content) != snapshot.lock_digest or len(lines) != HEADER_LINES + len(snapshot.guids) + 1:
+        return None
+    raw, distinct = _by_file(carried.raw), _by_file(carried.distinct)
+    kept = [display for display in base.keys if display not in base.changed]
+    if any(len(distinct.get(display, ())) != len(snapshot.files[display].guids) for display in kept):
+        return None
+    new_keys = {
+        display: file_keys(raw.get(display, ()), distinct.get(display, ()))
+        for display in base.keys
+        if display in base.changed
+    }
+    kept_keys = [snapshot.files[display].keys for display in kept]
+    if any(not keys.isdisjoint(other) for keys in new_keys.values() for other in kept_keys):
+        return None
+    pool = set(snapshot.tombstones)
+    for display, state in snapshot.files.items():
+        if display not in base.keys or display in base.changed:  # deleted or changed
+            pool.update(state.guids)
+    at = [i for i, guid in enumerate(snapshot.guids) if guid in pool]
+    try:
+        part = Lock(
+            tuple(parse_line(lines[HEADER_LINES + i].decode("utf-8"), HEADER_LINES + i + 1) for i in at)
+        )
+    except (InputError, UnicodeDecodeError):
+        return None
+    mine = [card for card in carried.distinct if card.source.display in base.changed]
+    result = assign_identity(mine, part, now, root, also_taken=snapshot.guids)
+    placed = iter(result.cards)
+    position: Counter[str] = Counter()
+    cards = []
+    for card in carried.distinct:
+        display = card.source.display
+        if display in base.changed:
+            cards.append(next(placed))
+            continue
+        state, i = snapshot.files[display], position[display]
+        position[display] = i + 1
+        cards.append(_copy_with(card, guid=state.guids[i], mtime=state.mtimes[i]))
+    fresh = sorted((entry.guid, entry_line(entry).encode("utf-8")) for entry in result.entries)
+    unchanged = ((guid, lines[HEADER_LINES + i]) for i, guid in enumerate(snapshot.guids) if guid not in pool)
+    spliced = list(heapq.merge(unchanged, fresh, key=itemgetter(0)))
+    lock = b"\n".join([*lines[:HEADER_LINES], *(line for _, line in spliced)]) + b"\n"
+    identity = IdentityResult(
+        tuple(cards), result.removed, result.entries, result.changed, result.diagnostics
+    )
+    following = None
+    if _still_independent(new_keys, mine, result):
+        files = {
+            display: snapshot.files[display]
+            if display not in base.changed
+            else _state(base, display, [], new_keys[display])
+            for display in base.keys
+        }
+        for display, group in _by_file(result.cards).items():
+            files[display] = _state(base, display, group, new_keys[display])
+        tombstones = frozenset(entry.guid for entry in result.entries if entry.removed)
+        guids = tuple(guid for guid, _ in spliced)
+        following = Snapshot(base.guard, lock_digest(lock), guids, tombstones, files)
+    return FastIdentity(identity, part, result.counts(part), lock, following)
+
+
+def _state(
+    base: Incremental, display: str, cards: Sequence[Card], keys: frozenset[str] = frozenset()
+) -> FileState:
+    return FileState(
+        base.keys[display], tuple(card.guid for card in cards), tuple(card.mtime for card in cards), keys
+    )
+
+
+def _still_independent(
+    new_keys: Mapping[str, frozenset[str]], mine: Sequence[Card], result: IdentityResult
+) -> bool:
+    """Whether the changed files keep the snapshot's promises (the others keep theirs)."""
+    if sum(len(keys) for keys in new_keys.values()) != len(frozenset().union(*new_keys.values())):
+        return False
+    anchors = [anchor(card) for card in mine]
+    entry_keys = [entry.key for entry in result.entries]
+    return (
+        len(set(anchors)) == len(anchors)
+        and len(set(entry_keys)) == len(entry_keys)
+        and all(before.front == after.front for before, after in zip(mine, result.cards, strict=True))
+    )
+
+
+def _full_snapshot(carried: Carried, identity: IdentityResult, content: bytes) -> Snapshot | None:
+    """The snapshot of a build that took the full path, when it makes the promises above."""
+    base, distinct = carried.base, carried.distinct
+    if len(identity.cards) != len(distinct):
+        return None
+    raw_by = _by_file(carried.raw)
+    distinct_by = _by_file(distinct)
+    keys = {
+        display: file_keys(raw_by.get(display, ()), distinct_by.get(display, ())) for display in base.keys
+    }
+    if len(raw_by.keys() | distinct_by.keys() | base.keys.keys()) != len(base.keys):
+        return None  # cards of a file this build did not list
+    if sum(len(k) for k in keys.values()) != len(frozenset().union(*keys.values())):
+        return None
+    anchors = [anchor(card) for card in distinct]
+    if len(set(anchors)) != len(anchors):
+        return None
+    if any(before.front != after.front for before, after in zip(distinct, identity.cards, strict=True)):
+        return None
+    scoped = [entry for entry in identity.entries if carried.in_scope(entry)]
+    counted = Counter(entry.key for entry in scoped)
+    guids = {entry.guid for entry in scoped}
+    if any(counted[key] != 1 for key in anchors) or any(card.guid not in guids for card in identity.cards):
+        return None
+    final_by = _by_file(identity.cards)
+    files = {
+        display: _state(base, display, final_by.get(display, []), keys[display]) for display in base.keys
+    }
+    tombstones = frozenset(entry.guid for entry in scoped if entry.removed)
+    every = tuple(entry.guid for entry in identity.entries)
+    return Snapshot(base.guard, lock_digest(content), every, tombstones, files)
