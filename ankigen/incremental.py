@@ -28,7 +28,7 @@ from operator import itemgetter
 from pathlib import Path
 
 from ankigen.errors import InputError
-from ankigen.identity import IdentityResult, _copy_with, assign_identity
+from ankigen.identity import IdentityResult, assign_identity
 from ankigen.lockfile import HEADER_LINES, LOCK_FILE, Lock, LockEntry, entry_line, parse_line, render_lock
 from ankigen.matching import anchor
 from ankigen.model import Card, Diagnostic
@@ -129,9 +129,12 @@ def fast_identity(
     lines = content.split(b"\n")
     if lock_digest(content) != snapshot.lock_digest or len(lines) != HEADER_LINES + len(snapshot.guids) + 1:
         return None
-    raw, distinct = _by_file(carried.raw), _by_file(carried.distinct)
-    kept = [display for display in base.keys if display not in base.changed]
-    if any(len(distinct.get(display, ())) != len(snapshot.files[display].guids) for display in kept):
+    changed = base.changed
+    raw = _by_file(card for card in carried.raw if card.source.display in changed)
+    distinct = _by_file(card for card in carried.distinct if card.source.display in changed)
+    kept = [display for display in base.keys if display not in changed]
+    per_file = Counter(card.source.display for card in carried.distinct)
+    if any(per_file[display] != len(snapshot.files[display].guids) for display in kept):
         return None
     new_keys = {
         display: file_keys(raw.get(display, ()), distinct.get(display, ()))
@@ -154,17 +157,7 @@ def fast_identity(
         return None
     mine = [card for card in carried.distinct if card.source.display in base.changed]
     result = assign_identity(mine, part, now, root, also_taken=snapshot.guids)
-    placed = iter(result.cards)
-    position: Counter[str] = Counter()
-    cards = []
-    for card in carried.distinct:
-        display = card.source.display
-        if display in base.changed:
-            cards.append(next(placed))
-            continue
-        state, i = snapshot.files[display], position[display]
-        position[display] = i + 1
-        cards.append(_copy_with(card, guid=state.guids[i], mtime=state.mtimes[i]))
+    cards = _merged(carried.distinct, result.cards, {d: snapshot.files[d] for d in kept})
     fresh = sorted((entry.guid, entry_line(entry).encode("utf-8")) for entry in result.entries)
     unchanged = ((guid, lines[HEADER_LINES + i]) for i, guid in enumerate(snapshot.guids) if guid not in pool)
     spliced = list(heapq.merge(unchanged, fresh, key=itemgetter(0)))
@@ -186,6 +179,26 @@ def fast_identity(
         guids = tuple(guid for guid, _ in spliced)
         following = Snapshot(base.guard, lock_digest(lock), guids, tombstones, files)
     return FastIdentity(identity, part, result.counts(part), lock, following)
+
+
+def _merged(distinct: Sequence[Card], placed: Sequence[Card], kept: Mapping[str, FileState]) -> list[Card]:
+    """Every card in order: the changed files' as `placed`, the others' with their GUID and mtime
+    from the snapshot (as the full path gives them: the card, with its lock entry's)."""
+    identities = {display: zip(state.guids, state.mtimes, strict=True) for display, state in kept.items()}
+    changed = iter(placed)
+    cards = []
+    for card in distinct:
+        pairs = identities.get(card.source.display)
+        if pairs is None:
+            cards.append(next(changed))
+            continue
+        guid, mtime = next(pairs)
+        fields = card.__dict__.copy()  # as identity._copy_with, without a keyword dict per card
+        fields["guid"], fields["mtime"] = guid, mtime
+        copy = object.__new__(Card)
+        object.__setattr__(copy, "__dict__", fields)
+        cards.append(copy)
+    return cards
 
 
 def _state(

@@ -137,7 +137,7 @@ def move_section(rng: random.Random, folder: Path) -> None:
     found = _section(rng, source)
     if found:
         lines, start, end = found
-        _write(target, _lines(target) + ["\n", *lines[start:end]])
+        _write(target, [*_lines(target), "\n", *lines[start:end]])
         _write(source, lines[:start] + lines[end:])
 
 
@@ -146,7 +146,7 @@ def duplicate_question(rng: random.Random, folder: Path) -> None:
     found = _section(rng, source)
     if found:
         lines, start, end = found
-        _write(target, _lines(target) + ["\n", *lines[start:end]])
+        _write(target, [*_lines(target), "\n", *lines[start:end]])
 
 
 def copy_file(rng: random.Random, folder: Path) -> None:
@@ -162,7 +162,7 @@ def copy_heading(rng: random.Random, folder: Path) -> None:
     if found:
         lines, start, end = found
         heads = [line for line in lines[:start] if re.match(r"#{1,2} ", line)]
-        _write(target, _lines(target) + ["\n", *heads[:1], "\n", *heads[-1:], "\n", *lines[start:end]])
+        _write(target, [*_lines(target), "\n", *heads[:1], "\n", *heads[-1:], "\n", *lines[start:end]])
 
 
 def break_file(rng: random.Random, folder: Path) -> None:
@@ -283,7 +283,7 @@ def test_an_incremental_rebuild_imports_into_anki(tmp_path: Path, monkeypatch: p
         edited.read_text(encoding="utf-8") + "\n- **Glacier vault lock** makes a policy immutable.\n",
         encoding="utf-8",
     )
-    result, packages, *_ = _build(folder, tmp_path / "second", cached=True)
+    result, _packages, *_ = _build(folder, tmp_path / "second", cached=True)
     assert result.incremental
     with collection(tmp_path / "anki") as col:
         import_package(col, first_package)
