@@ -19,12 +19,11 @@ edited by hand, other options or another ankigen: the full path runs.
 
 from __future__ import annotations
 
-import heapq
 import re
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from operator import itemgetter
 from pathlib import Path
 
 from ankigen.errors import InputError
@@ -32,6 +31,8 @@ from ankigen.identity import IdentityResult, assign_identity
 from ankigen.lockfile import HEADER_LINES, LOCK_FILE, Lock, LockEntry, entry_line, parse_line, render_lock
 from ankigen.matching import anchor
 from ankigen.model import Card, Diagnostic
+from ankigen.parallel import Served
+from ankigen.per_file import FileReport
 from ankigen.snapshot import FileState, Snapshot, lock_digest
 
 __all__ = ["Carried", "FastIdentity", "Incremental", "fast_identity", "file_keys"]
@@ -78,19 +79,22 @@ class Carried:
 
 
 def incremental(
-    guard: str,
-    snapshot: Snapshot | None,
-    displays: Sequence[str],
-    keys: Sequence[str],
-    cached: Sequence[bool],
+    guard: str, snapshot: Snapshot | None, served: Served[FileReport], globbed: Mapping[Path, str]
 ) -> Incremental:
+    """What changed since `snapshot`: the files not served from the cache under the key they had
+    then, and those the config's globs now place elsewhere than when their cards were placed."""
     known = snapshot.files if snapshot else {}
+    displays = [report.document.source.display for report in served.results]
     changed = frozenset(
         display
-        for display, key, hit in zip(displays, keys, cached, strict=True)
+        for display, report, key, hit in zip(
+            displays, served.results, served.keys, served.cached, strict=True
+        )
         if not (hit and key and display in known and known[display].key == key)
+        or not report.classified
+        or report.globbed != globbed.get(report.document.source.path, "")
     )
-    return Incremental(guard, snapshot, dict(zip(displays, keys, strict=True)), changed)
+    return Incremental(guard, snapshot, dict(zip(displays, served.keys, strict=True)), changed)
 
 
 def file_keys(raw: Iterable[Card], distinct: Iterable[Card]) -> frozenset[str]:
@@ -159,9 +163,8 @@ def fast_identity(
     result = assign_identity(mine, part, now, root, also_taken=snapshot.guids)
     cards = _merged(carried.distinct, result.cards, {d: snapshot.files[d] for d in kept})
     fresh = sorted((entry.guid, entry_line(entry).encode("utf-8")) for entry in result.entries)
-    unchanged = ((guid, lines[HEADER_LINES + i]) for i, guid in enumerate(snapshot.guids) if guid not in pool)
-    spliced = list(heapq.merge(unchanged, fresh, key=itemgetter(0)))
-    lock = b"\n".join([*lines[:HEADER_LINES], *(line for _, line in spliced)]) + b"\n"
+    spliced, guids = _spliced(snapshot.guids, lines[HEADER_LINES:-1], at, fresh)
+    lock = b"\n".join([*lines[:HEADER_LINES], *spliced]) + b"\n"
     identity = IdentityResult(
         tuple(cards), result.removed, result.entries, result.changed, result.diagnostics
     )
@@ -176,9 +179,34 @@ def fast_identity(
         for display, group in _by_file(result.cards).items():
             files[display] = _state(base, display, group, new_keys[display])
         tombstones = frozenset(entry.guid for entry in result.entries if entry.removed)
-        guids = tuple(guid for guid, _ in spliced)
-        following = Snapshot(base.guard, lock_digest(lock), guids, tombstones, files)
+        following = Snapshot(base.guard, lock_digest(lock), tuple(guids), tombstones, files)
     return FastIdentity(identity, part, result.counts(part), lock, following)
+
+
+def _spliced(
+    guids: Sequence[str], lines: Sequence[bytes], dropped: Sequence[int], fresh: Sequence[tuple[str, bytes]]
+) -> tuple[list[bytes], list[str]]:
+    """The lock's entry lines and their GUIDs, in GUID order, with the lines at `dropped` taken
+    out and the `fresh` (GUID, line) put in: the lines in between are copied a run at a time."""
+    cuts = sorted(
+        [(bisect_left(guids, guid), 0, guid, line) for guid, line in fresh]
+        + [(at, 1, "", b"") for at in dropped]
+    )
+    out: list[bytes] = []
+    out_guids: list[str] = []
+    start = 0
+    for at, drop, guid, line in cuts:
+        out.extend(lines[start:at])
+        out_guids.extend(guids[start:at])
+        if drop:
+            start = at + 1
+        else:
+            out.append(line)
+            out_guids.append(guid)
+            start = at
+    out.extend(lines[start:])
+    out_guids.extend(guids[start:])
+    return out, out_guids
 
 
 def _merged(distinct: Sequence[Card], placed: Sequence[Card], kept: Mapping[str, FileState]) -> list[Card]:

@@ -88,16 +88,12 @@ def check(
     if media_options.fetch_remote:  # what the network answers may change without any file changing
         run = dataclasses.replace(run, cache_dir=None)
     salt = repr(media_options)
-    base = None
-    if run.cache_dir is not None and use_lock:  # read (and dropped) before the cache changes
-        guard = guard_of(config, salt, paths)
-        base = (guard, take_snapshot(run.cache_dir, guard))
+    guard = guard_of(config, salt, paths) if run.cache_dir is not None else ""
+    # the last build's snapshot is read, and dropped, before this build changes the cache
+    snapshot = take_snapshot(run.cache_dir, guard) if run.cache_dir is not None else None
     served = run_files_served(work, sources, config, run, salt=salt)
     reports = served.results
-    known = None
-    if base is not None:
-        displays = [report.document.source.display for report in reports]
-        known = incremental(*base, displays, served.keys, served.cached)
+    known = incremental(guard, snapshot, served, globbed) if run.cache_dir is not None and use_lock else None
     with paused_gc():  # the whole-corpus stages: see ankigen.gc_pause
         return _check_reports(
             reports,

@@ -15,6 +15,7 @@ import pytest
 
 from ankigen.cache import CACHE_DIR
 from ankigen.config import load_config
+from ankigen.errors import LockError
 from ankigen.lockfile import LOCK_FILE
 from ankigen.model import BuildResult
 from ankigen.parallel import RunOptions
@@ -294,3 +295,42 @@ def test_an_incremental_rebuild_imports_into_anki(tmp_path: Path, monkeypatch: p
     assert not any("Glacier vault lock" in text for note in before.values() for text in note.fields.values())
     assert before.keys() <= after.keys()  # every note kept its GUID: updated in place, none duplicated
     assert len(after) == len(result.cards) + len(result.removed)
+
+
+def _options(folder: Path, out: Path, **changes: object) -> BuildOptions:
+    run = RunOptions(cache_dir=folder / CACHE_DIR, workers=1)
+    return BuildOptions(out, run=run, **changes)  # type: ignore[arg-type]
+
+
+def test_builds_that_leave_the_lock_as_it_was_leave_no_snapshot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = _project(tmp_path)
+    config = load_config(folder)
+    notes = [folder / "notes"]
+    _build(folder, tmp_path / "first", cached=True)
+    add_bullet(random.Random(5), folder)
+    with pytest.raises(LockError):  # --locked, and the lock is out of date: nothing written
+        build(notes, config, _options(folder, tmp_path / "locked", lock="locked"))
+    assert not (folder / _SNAPSHOT).exists()
+    assert not _build(folder, tmp_path / "after-locked", cached=True)[0].incremental
+    assert (folder / _SNAPSHOT).is_file()
+    # --no-lock: the lock is neither read nor written, and the snapshot does not survive it
+    build(notes, config, _options(folder, tmp_path / "no-lock", lock="ignore"))
+    assert not (folder / _SNAPSHOT).exists()
+    assert not _build(folder, tmp_path / "after-no-lock", cached=True)[0].incremental
+    # --strict with a warning: no deck, no lock, no snapshot
+    broken = _notes(folder)[0]
+    broken.write_text(broken.read_text(encoding="utf-8") + "\n![gone](../images/missing.png)\n", "utf-8")
+    strict = build(notes, config, _options(folder, tmp_path / "strict", strict=True))
+    assert strict.diagnostics and not strict.decks and not (folder / _SNAPSHOT).exists()
+    # and from there, the next rebuilds are the full path's, then incremental again
+    before = (folder / LOCK_FILE).read_bytes()
+    _, full_packages, full_lock, full_report = _build(folder, tmp_path / "full", cached=False)
+    (folder / LOCK_FILE).write_bytes(before)
+    again, packages, lock, report = _build(folder, tmp_path / "again", cached=True)
+    assert (packages, lock, report) == (full_packages, full_lock, full_report)
+    assert not again.incremental
+    edit_bullet(random.Random(6), folder)
+    assert _build(folder, tmp_path / "last", cached=True)[0].incremental
