@@ -7,37 +7,34 @@ under the snapshot's key, against the entries those files (and deleted ones) had
 removed notes; the other files' notes keep exactly their lock entries, and the lock is rewritten
 by splicing the changed lines in among the others, kept as bytes.
 
-Why that is the full path's answer: a snapshot is kept only when no identity key (nor anchor,
-nor key `distinct_cards` gave or probed) of one file's notes is any other file's, every note's
-anchor is its own and is the key of exactly one lock entry in scope, and identity left every
-note's text as it was (no cloze renumbered).  Then the full path matches each unchanged note to
-its own entry by key before anything else, keeps that entry as it is, and what is left to match
-(the changed files' notes against the leftover entries, in the same order) is exactly what this
-path matches.  A changed file whose keys meet an unchanged file's, an error anywhere, a lock
-edited by hand, other options or another ankigen: the full path runs.
+Why that is the full path's answer: a snapshot is kept only when its files' notes are
+independent (`ankigen.independence`): no key of one file's notes is another file's, matching by
+key alone gives every note its own lock entry, and identity left every note's text as it was.
+Then the full path matches each unchanged note to its own entry by key before anything else,
+keeps that entry as it is, and what is left to match (the changed files' notes against the
+leftover entries, in the same order) is exactly what this path matches.  A changed file whose
+keys meet another file's, an error anywhere, a lock edited by hand, other options or another
+ankigen: the full path runs.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from ankigen.errors import InputError
 from ankigen.identity import IdentityResult, assign_identity
+from ankigen.independence import by_file, disjoint, file_keys, full_snapshot, settled, state_of
 from ankigen.lockfile import HEADER_LINES, LOCK_FILE, Lock, LockEntry, entry_line, parse_line, render_lock
-from ankigen.matching import anchor
 from ankigen.model import Card, Diagnostic
 from ankigen.parallel import Served
 from ankigen.per_file import FileReport
 from ankigen.snapshot import FileState, Snapshot, lock_digest
 
-__all__ = ["Carried", "FastIdentity", "Incremental", "fast_identity", "file_keys"]
-
-_NUMBERED = re.compile(r"(.*) \((\d+)\)", re.S)
+__all__ = ["Carried", "FastIdentity", "Incremental", "fast_identity", "incremental"]
 
 
 @dataclass(frozen=True)
@@ -75,7 +72,8 @@ class Carried:
     def next_snapshot(self, identity: IdentityResult, content: bytes) -> Snapshot | None:
         if self.fast:
             return self.fast.snapshot
-        return _full_snapshot(self, identity, content)
+        base = self.base
+        return full_snapshot(base.guard, base.keys, self.raw, self.distinct, identity, self.in_scope, content)
 
 
 def incremental(
@@ -97,27 +95,6 @@ def incremental(
     return Incremental(guard, snapshot, dict(zip(displays, served.keys, strict=True)), changed)
 
 
-def file_keys(raw: Iterable[Card], distinct: Iterable[Card]) -> frozenset[str]:
-    """Every key by which a file's notes meet other notes: in `distinct_cards` (their keys, and
-    each number it tried when it numbered a cloze's key) and in matching (their anchors)."""
-    keys = {card.key for card in raw}
-    as_written = frozenset(keys)
-    for card in distinct:
-        keys.add(card.key)
-        keys.add(anchor(card))
-        numbered = _NUMBERED.fullmatch(card.key) if card.key not in as_written else None
-        if numbered:
-            keys.update(f"{numbered[1]} ({n})" for n in range(2, int(numbered[2]) + 1))
-    return frozenset(keys)
-
-
-def _by_file(cards: Iterable[Card]) -> dict[str, list[Card]]:
-    grouped: dict[str, list[Card]] = defaultdict(list)
-    for card in cards:
-        grouped[card.source.display].append(card)
-    return grouped
-
-
 def fast_identity(
     carried: Carried, diagnostics: Sequence[Diagnostic], now: int, root: Path
 ) -> FastIdentity | None:
@@ -134,8 +111,8 @@ def fast_identity(
     if lock_digest(content) != snapshot.lock_digest or len(lines) != HEADER_LINES + len(snapshot.guids) + 1:
         return None
     changed = base.changed
-    raw = _by_file(card for card in carried.raw if card.source.display in changed)
-    distinct = _by_file(card for card in carried.distinct if card.source.display in changed)
+    raw = by_file(card for card in carried.raw if card.source.display in changed)
+    distinct = by_file(card for card in carried.distinct if card.source.display in changed)
     kept = [display for display in base.keys if display not in changed]
     per_file = Counter(card.source.display for card in carried.distinct)
     if any(per_file[display] != len(snapshot.files[display].guids) for display in kept):
@@ -146,7 +123,9 @@ def fast_identity(
         if display in base.changed
     }
     kept_keys = [snapshot.files[display].keys for display in kept]
-    if any(not keys.isdisjoint(other) for keys in new_keys.values() for other in kept_keys):
+    if not disjoint(new_keys.values()) or any(
+        not keys.isdisjoint(other) for keys in new_keys.values() for other in kept_keys
+    ):
         return None
     pool = set(snapshot.tombstones)
     for display, state in snapshot.files.items():
@@ -165,19 +144,25 @@ def fast_identity(
     fresh = sorted((entry.guid, entry_line(entry).encode("utf-8")) for entry in result.entries)
     spliced, guids = _spliced(snapshot.guids, lines[HEADER_LINES:-1], at, fresh)
     lock = b"\n".join([*lines[:HEADER_LINES], *spliced]) + b"\n"
-    identity = IdentityResult(
-        tuple(cards), result.removed, result.entries, result.changed, result.diagnostics
-    )
+    warned: dict[str, list[Diagnostic]] = defaultdict(list)
+    for diagnostic in result.diagnostics:  # the notes of a changed file that share a key
+        warned[diagnostic.path].append(diagnostic)
+    warnings = [
+        warning
+        for display in base.keys
+        for warning in (warned[display] if display in changed else snapshot.files[display].warnings)
+    ]
+    identity = IdentityResult(tuple(cards), result.removed, result.entries, result.changed, tuple(warnings))
     following = None
-    if _still_independent(new_keys, mine, result):
+    stable = all(before.front == after.front for before, after in zip(mine, result.cards, strict=True))
+    if stable and settled(result.cards, result.entries):
+        placed = by_file(result.cards)
         files = {
             display: snapshot.files[display]
-            if display not in base.changed
-            else _state(base, display, [], new_keys[display])
+            if display not in changed
+            else state_of(base.keys[display], placed.get(display, []), new_keys[display], warned[display])
             for display in base.keys
         }
-        for display, group in _by_file(result.cards).items():
-            files[display] = _state(base, display, group, new_keys[display])
         tombstones = frozenset(entry.guid for entry in result.entries if entry.removed)
         following = Snapshot(base.guard, lock_digest(lock), tuple(guids), tombstones, files)
     return FastIdentity(identity, part, result.counts(part), lock, following)
@@ -227,59 +212,3 @@ def _merged(distinct: Sequence[Card], placed: Sequence[Card], kept: Mapping[str,
         object.__setattr__(copy, "__dict__", fields)
         cards.append(copy)
     return cards
-
-
-def _state(
-    base: Incremental, display: str, cards: Sequence[Card], keys: frozenset[str] = frozenset()
-) -> FileState:
-    return FileState(
-        base.keys[display], tuple(card.guid for card in cards), tuple(card.mtime for card in cards), keys
-    )
-
-
-def _still_independent(
-    new_keys: Mapping[str, frozenset[str]], mine: Sequence[Card], result: IdentityResult
-) -> bool:
-    """Whether the changed files keep the snapshot's promises (the others keep theirs)."""
-    if sum(len(keys) for keys in new_keys.values()) != len(frozenset().union(*new_keys.values())):
-        return False
-    anchors = [anchor(card) for card in mine]
-    entry_keys = [entry.key for entry in result.entries]
-    return (
-        len(set(anchors)) == len(anchors)
-        and len(set(entry_keys)) == len(entry_keys)
-        and all(before.front == after.front for before, after in zip(mine, result.cards, strict=True))
-    )
-
-
-def _full_snapshot(carried: Carried, identity: IdentityResult, content: bytes) -> Snapshot | None:
-    """The snapshot of a build that took the full path, when it makes the promises above."""
-    base, distinct = carried.base, carried.distinct
-    if len(identity.cards) != len(distinct):
-        return None
-    raw_by = _by_file(carried.raw)
-    distinct_by = _by_file(distinct)
-    keys = {
-        display: file_keys(raw_by.get(display, ()), distinct_by.get(display, ())) for display in base.keys
-    }
-    if len(raw_by.keys() | distinct_by.keys() | base.keys.keys()) != len(base.keys):
-        return None  # cards of a file this build did not list
-    if sum(len(k) for k in keys.values()) != len(frozenset().union(*keys.values())):
-        return None
-    anchors = [anchor(card) for card in distinct]
-    if len(set(anchors)) != len(anchors):
-        return None
-    if any(before.front != after.front for before, after in zip(distinct, identity.cards, strict=True)):
-        return None
-    scoped = [entry for entry in identity.entries if carried.in_scope(entry)]
-    counted = Counter(entry.key for entry in scoped)
-    guids = {entry.guid for entry in scoped}
-    if any(counted[key] != 1 for key in anchors) or any(card.guid not in guids for card in identity.cards):
-        return None
-    final_by = _by_file(identity.cards)
-    files = {
-        display: _state(base, display, final_by.get(display, []), keys[display]) for display in base.keys
-    }
-    tombstones = frozenset(entry.guid for entry in scoped if entry.removed)
-    every = tuple(entry.guid for entry in identity.entries)
-    return Snapshot(base.guard, lock_digest(content), every, tombstones, files)

@@ -19,6 +19,7 @@ from pathlib import Path
 from ankigen.atomic import atomic_file
 from ankigen.cache import code_fingerprint
 from ankigen.config import Config
+from ankigen.model import Diagnostic
 
 __all__ = ["FileState", "Snapshot", "guard_of", "lock_digest", "save_snapshot", "take_snapshot"]
 
@@ -34,7 +35,8 @@ class FileState:
     key: str  # the cache key of its per-file result
     guids: tuple[str, ...]  # the GUID of each of its notes, in build order
     mtimes: tuple[int, ...]  # and their modification times
-    keys: frozenset[str]  # every identity key its notes had on the way (`incremental.file_keys`)
+    keys: frozenset[str]  # every identity key its notes had on the way (`independence.file_keys`)
+    warnings: tuple[Diagnostic, ...] = ()  # identity's, about its notes that share a key
 
 
 @dataclass(frozen=True)

@@ -134,6 +134,8 @@ def _section(rng: random.Random, path: Path) -> tuple[list[str], int, int] | Non
 
 
 def move_section(rng: random.Random, folder: Path) -> None:
+    if len(_notes(folder)) < 2:
+        return
     source, target = rng.sample(_notes(folder), 2)
     found = _section(rng, source)
     if found:
@@ -143,11 +145,24 @@ def move_section(rng: random.Random, folder: Path) -> None:
 
 
 def duplicate_question(rng: random.Random, folder: Path) -> None:
+    if len(_notes(folder)) < 2:
+        return
     source, target = rng.sample(_notes(folder), 2)
     found = _section(rng, source)
     if found:
         lines, start, end = found
         _write(target, [*_lines(target), "\n", *lines[start:end]])
+
+
+def repeat_section(rng: random.Random, folder: Path) -> None:
+    """A section written twice in its file, the second time a little different: notes that share
+    a key, told apart by content (and a warning)."""
+    path = rng.choice(_notes(folder))
+    found = _section(rng, path)
+    if found:
+        lines, start, end = found
+        again = [line.replace(" is ", " is still ", 1) for line in lines[start:end]]
+        _write(path, [*lines[:end], "\n", *again, *lines[end:]])
 
 
 def copy_file(rng: random.Random, folder: Path) -> None:
@@ -158,6 +173,8 @@ def copy_file(rng: random.Random, folder: Path) -> None:
 
 def copy_heading(rng: random.Random, folder: Path) -> None:
     """One section written again in another file under the same headings."""
+    if len(_notes(folder)) < 2:
+        return
     source, target = rng.sample(_notes(folder), 2)
     found = _section(rng, source)
     if found:
@@ -223,6 +240,7 @@ PER_FILE: tuple[Edit, ...] = (add_bullet, remove_bullet, edit_bullet, edit_answe
 EDITS: tuple[Edit, ...] = (
     *PER_FILE,
     rename_heading,
+    repeat_section,
     move_section,
     duplicate_question,
     copy_file,
@@ -334,3 +352,44 @@ def test_builds_that_leave_the_lock_as_it_was_leave_no_snapshot(
     assert not again.incremental
     edit_bullet(random.Random(6), folder)
     assert _build(folder, tmp_path / "last", cached=True)[0].incremental
+
+
+def test_notes_sharing_a_key_in_one_file_keep_the_fast_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = _project(tmp_path)
+    rng = random.Random(8)
+    repeat_section(rng, folder)
+    repeat_section(rng, folder)
+    first, *_ = _build(folder, tmp_path / "first", cached=True)
+    shared = [d for d in first.diagnostics if "would get one GUID" in d.message]
+    assert shared and (folder / _SNAPSHOT).is_file()
+    untouched = {d.path for d in shared}
+    for round_number in range(3):
+        path = next(p for p in _notes(folder) if str(p.relative_to(folder)) not in untouched)
+        path.write_text(path.read_text(encoding="utf-8") + f"\n- **Edit {round_number}** here.\n", "utf-8")
+        before = (folder / LOCK_FILE).read_bytes()
+        fast, *fast_outputs = _build(folder, tmp_path / f"fast{round_number}", cached=True)
+        (folder / LOCK_FILE).write_bytes(before)
+        _, *full_outputs = _build(folder, tmp_path / f"full{round_number}", cached=False)
+        assert fast.incremental and fast_outputs == full_outputs
+        assert [d for d in fast.diagnostics if "would get one GUID" in d.message] == shared
+
+
+def test_the_real_notes_rebuild_from_the_snapshot(
+    corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    folder = tmp_path / "real"
+    shutil.copytree(corpus, folder / "notes")
+    shutil.copy(Path(__file__).parent.parent / "ankigen.toml", folder / "ankigen.toml")
+    first, *_ = _build(folder, tmp_path / "first", cached=True)
+    assert any("would get one GUID" in d.message for d in first.diagnostics)  # a heading written twice
+    for round_number, path in enumerate(sorted((folder / "notes").iterdir())[:2]):
+        path.write_text(path.read_text(encoding="utf-8") + "\n- one more point on **Amazon S3**\n", "utf-8")
+        before = (folder / LOCK_FILE).read_bytes()
+        fast, *fast_outputs = _build(folder, tmp_path / f"fast{round_number}", cached=True)
+        (folder / LOCK_FILE).write_bytes(before)
+        _, *full_outputs = _build(folder, tmp_path / f"full{round_number}", cached=False)
+        assert fast.incremental and fast_outputs == full_outputs
