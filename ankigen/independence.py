@@ -13,7 +13,7 @@ The promises (see `ankigen.incremental` for why they make the changed files alon
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from ankigen.identity import IdentityResult
@@ -57,21 +57,26 @@ def by_file(items: Iterable[Card]) -> dict[str, list[Card]]:
 def settled(cards: Sequence[Card], entries: Sequence[LockEntry]) -> bool:
     """Whether matching `cards` (with their GUIDs) by key against `entries` (every entry in
     scope, in lock order, that one of their anchors could meet) gives each its own entry."""
-    records: dict[str, list[LockEntry]] = defaultdict(list)
-    for entry in entries:
-        records[entry.key].append(entry)
-    groups: dict[str, list[Card]] = defaultdict(list)
-    for card in cards:
-        groups[anchor(card)].append(card)
-    for key, members in groups.items():
-        own = records.get(key, [])
-        if len(own) != len(members):
+    anchors = [anchor(card) for card in cards]
+    entries_of = Counter(entry.key for entry in entries)
+    cards_of = Counter(anchors)
+    guid_of = {entry.key: entry.guid for entry in entries}
+    shared: dict[str, list[Card]] = defaultdict(list)
+    for key, card in zip(anchors, cards, strict=True):
+        if entries_of[key] != cards_of[key]:
             return False
-        if len(members) == 1:
-            if own[0].guid != members[0].guid:
+        if cards_of[key] == 1:
+            if guid_of[key] != card.guid:
                 return False
-            continue
-        # as `matching._match_by_key` pairs several notes of one key
+        else:
+            shared[key].append(card)
+    owned: dict[str, list[LockEntry]] = defaultdict(list)
+    if shared:
+        for entry in entries:
+            if entry.key in shared:
+                owned[entry.key].append(entry)
+    for key, members in shared.items():  # as `matching._match_by_key` pairs several notes of one key
+        own = owned[key]
         pairs = best_pairs([card_sketch(card) for card in members], [_entry_sketch(e) for e in own], 0.0)
         if len(pairs) != len(members) or any(own[j].guid != members[i].guid for i, j, _ in pairs):
             return False
