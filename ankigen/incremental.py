@@ -81,8 +81,10 @@ def incremental(
 ) -> Incremental:
     """What changed since `snapshot`: the files not served from the cache under the key they had
     then, and those the config's globs now place elsewhere than when their cards were placed."""
-    known = snapshot.files if snapshot else {}
     displays = [report.document.source.display for report in served.results]
+    if len(set(displays)) != len(displays):  # one file listed twice: files cannot be told apart
+        return Incremental(guard, None, {}, frozenset())
+    known = snapshot.files if snapshot else {}
     changed = frozenset(
         display
         for display, report, key, hit in zip(
