@@ -14,6 +14,7 @@ each source file keeps only its newest entry.  Anything unreadable is treated as
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import pickle
 import stat
@@ -69,8 +70,12 @@ class Lookup:
     report: object | None
 
 
+@functools.cache
 def code_fingerprint() -> str:
-    """A hash of ankigen's own sources and of the versions of the libraries that shape its output."""
+    """A hash of ankigen's own sources and of the versions of the libraries that shape its output.
+
+    Worked out once per process (a build asks for it five times): the code a process runs does
+    not change under it."""
     digest = hashlib.sha256(f"{_FORMAT}|{sys.version}".encode())
     package = resources.files("ankigen")
     for path in sorted(_sources(package), key=str):

@@ -31,12 +31,23 @@ def paused_gc() -> Iterator[None]:
         yield
     finally:
         if was_enabled:
+            # What the pause made and kept (a build's results) would otherwise all be walked by
+            # the first collection after it, objects that survive anyway: moved to the oldest
+            # generation (through the permanent one), they wait for its next full collection.
+            gc.freeze()
             gc.enable()
+            gc.unfreeze()
 
 
 @contextmanager
 def collected_per_file() -> Iterator[None]:
-    """Around the work on one file: the collector paused, then the file's own garbage collected."""
-    with paused_gc():
+    """Around the work on one file: the collector paused, then the file's own garbage collected
+    (from the youngest generation, where `paused_gc` would not leave it)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
         yield
+    finally:
+        if was_enabled:
+            gc.enable()
     gc.collect(0)

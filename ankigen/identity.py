@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,11 +68,14 @@ def assign_identity(
     now: int,
     root: Path,
     in_scope: Callable[[LockEntry], bool] = lambda entry: True,
+    also_taken: Iterable[str] = (),
 ) -> IdentityResult:
     """Match `cards` to the notes in `lock`; `now` is the mtime of content that changes now.
 
     Only the lock's notes `in_scope` (from files this build covers) can be matched or found
     removed: building one folder of a project leaves the notes of the others as they are.
+    `also_taken`: GUIDs no new note may get besides the lock's (those of notes matched elsewhere, when
+    `lock` is a part of the lock file: see `ankigen.incremental`).
     """
     entries: list[LockEntry] = []
     elsewhere: list[LockEntry] = []
@@ -81,7 +84,7 @@ def assign_identity(
     matches, ambiguous = match_cards(cards, entries)
     diagnostics = [*lock.diagnostics, *ambiguous]
 
-    taken = {entry.guid for entry in lock.entries}
+    taken = {*also_taken, *(entry.guid for entry in lock.entries)}
     out_cards, out_entries = [], []
     for i, card in enumerate(cards):
         entry = entries[matches[i]] if i in matches else None

@@ -21,7 +21,19 @@ from ankigen.atomic import atomic_file
 from ankigen.errors import InputError, OutputError
 from ankigen.model import CardKind, Diagnostic
 
-__all__ = ["LOCK_FILE", "Lock", "LockEntry", "parse_lock", "read_lock", "render_lock", "write_lock"]
+__all__ = [
+    "HEADER_LINES",
+    "LOCK_FILE",
+    "Lock",
+    "LockEntry",
+    "entry_line",
+    "parse_line",
+    "parse_lock",
+    "read_lock",
+    "render_lock",
+    "write_lock",
+    "write_lock_content",
+]
 
 LOCK_FILE = "ankigen.lock"
 
@@ -30,6 +42,7 @@ _HEADER = (
     "# modification time, cloze numbers). Commit it with your notes; deleting it makes every note\n"
     "# new to Anki. One note per line, sorted by GUID; on a merge conflict keep both sides' lines.\n"
 )
+HEADER_LINES = _HEADER.count("\n")  # the lines before the first entry of a lock ankigen wrote
 _CONFLICT_MARKERS = ("<<<<<<<", "=======", ">>>>>>>", "|||||||")
 
 
@@ -144,6 +157,11 @@ def _entry(line: str, display: str, number: int) -> LockEntry:
     return entry
 
 
+def parse_line(line: str, number: int = 0) -> LockEntry:
+    """One entry line of the lock file (`number`: where it is, for the error message)."""
+    return _entry(line.strip(), LOCK_FILE, number)
+
+
 def _str(value: object) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected a string, got {value!r}")
@@ -152,8 +170,13 @@ def _str(value: object) -> str:
 
 def render_lock(entries: Iterable[LockEntry]) -> str:
     lines = [_HEADER.rstrip("\n")]
-    lines.extend(entry.line or _line(entry) for entry in sorted(entries, key=lambda e: e.guid))
+    lines.extend(entry_line(entry) for entry in sorted(entries, key=lambda e: e.guid))
     return "\n".join(lines) + "\n"
+
+
+def entry_line(entry: LockEntry) -> str:
+    """The entry's line in the lock file: as it was read while the entry is unchanged."""
+    return entry.line or _line(entry)
 
 
 def _line(entry: LockEntry) -> str:
@@ -178,8 +201,12 @@ def _line(entry: LockEntry) -> str:
 
 def write_lock(root: Path, entries: Iterable[LockEntry]) -> Path:
     """Write the lock file atomically, as the decks are written; not at all if its bytes would not change."""
+    return write_lock_content(root, render_lock(entries).encode("utf-8"))
+
+
+def write_lock_content(root: Path, content: bytes) -> Path:
+    """`write_lock` for a lock already rendered."""
     path = root / LOCK_FILE
-    content = render_lock(entries).encode("utf-8")
     try:
         if _holds(path, content):
             return path

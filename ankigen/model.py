@@ -184,6 +184,7 @@ class BuildResult:
     removed: tuple[Card, ...] = ()  # notes gone from the sources, shipped tagged ankigen::removed
     lock_changed: bool = False  # the build wrote (or, with --locked, refused to write) ankigen.lock
     counts: Mapping[str, int] = field(default_factory=dict)  # notes "new", "changed", "removed" vs the lock
+    incremental: bool = False  # GUIDs and lock lines were worked out for the changed files only
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar, cast
+from typing import Generic, TypeVar, cast
 
 from ankigen.cache import CachedReport, FileCache, entry_blob, report_of
 from ankigen.config import Config
 from ankigen.gc_pause import collected_per_file, paused_gc
 from ankigen.model import SourceFile
 
-__all__ = ["PARALLEL_MIN_BYTES", "RunOptions", "available_cpus", "run_files"]
+__all__ = ["PARALLEL_MIN_BYTES", "RunOptions", "Served", "available_cpus", "run_files", "run_files_served"]
 
 R = TypeVar("R", bound=CachedReport)
 Work = Callable[[SourceFile, Config], R]
@@ -70,6 +70,23 @@ def run_files(
 
     `salt` names whatever else than the file and the config the work depends on (its options).
     """
+    return run_files_served(work, sources, config, options, salt).results
+
+
+@dataclass(frozen=True)
+class Served(Generic[R]):
+    """What `run_files_served` gives: each file's result, its cache key ("" without a cache or
+    when unreadable) and whether the result came from the cache (False: processed now)."""
+
+    results: list[R]
+    keys: list[str]
+    cached: list[bool]
+
+
+def run_files_served(
+    work: Work[R], sources: Sequence[SourceFile], config: Config, options: RunOptions, salt: str = ""
+) -> Served[R]:
+    """`run_files`, saying too which results the cache served, under which key."""
     cache = FileCache(options.cache_dir, config, salt) if options.cache_dir else None
     results: list[R | None] = [None] * len(sources)
     tasks = [_Task(index, source, cache.key(source) if cache else "") for index, source in enumerate(sources)]
@@ -88,7 +105,12 @@ def run_files(
                 else:
                     results[task.index] = cast(R, report)
     _process(work, stale, config, options, cache, results)
-    return [cast(R, result) for result in results]
+    served = kept - {task.index for task in stale}
+    return Served(
+        [cast(R, result) for result in results],
+        [task.key for task in tasks],
+        [index in served for index in range(len(tasks))],
+    )
 
 
 def _process(

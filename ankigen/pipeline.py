@@ -21,12 +21,14 @@ from ankigen.extract import distinct_cards
 from ankigen.field_memo import FieldMemo, load_field_memo, save_field_memo
 from ankigen.gc_pause import paused_gc
 from ankigen.identity import IdentityResult, assign_identity
-from ankigen.lockfile import LOCK_FILE, Lock, LockEntry, read_lock, write_lock
+from ankigen.incremental import Carried, Incremental, fast_identity, incremental
+from ankigen.lockfile import LOCK_FILE, Lock, LockEntry, read_lock, write_lock, write_lock_content
 from ankigen.media import MediaOptions, audit_media
 from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, MediaReport
 from ankigen.package import DeckSpec, write_package
-from ankigen.parallel import RunOptions, run_files
+from ankigen.parallel import RunOptions, run_files_served
 from ankigen.per_file import FileReport, classify_reports, process_and_classify, process_file
+from ankigen.snapshot import guard_of, save_snapshot, take_snapshot
 
 __all__ = [
     "BuildOptions",
@@ -60,6 +62,9 @@ class CheckResult:
     media: MediaReport = field(default_factory=MediaReport)
     identity: IdentityResult | None = None  # GUIDs, mtimes and removed notes, against `lock`
     lock: Lock = field(default_factory=Lock)
+    # with a cache: for the next build's snapshot, and the lock as the changed files make it
+    # when identity was worked out for them only (`ankigen.incremental`)
+    carried: Carried | None = None
 
 
 def check(
@@ -82,10 +87,23 @@ def check(
     run = run or RunOptions(workers=1)
     if media_options.fetch_remote:  # what the network answers may change without any file changing
         run = dataclasses.replace(run, cache_dir=None)
-    reports = run_files(work, sources, config, run, salt=repr(media_options))
+    salt = repr(media_options)
+    guard = guard_of(config, salt, paths) if run.cache_dir is not None else ""
+    # the last build's snapshot is read, and dropped, before this build changes the cache
+    snapshot = take_snapshot(run.cache_dir, guard) if run.cache_dir is not None else None
+    served = run_files_served(work, sources, config, run, salt=salt)
+    reports = served.results
+    known = incremental(guard, snapshot, served, globbed) if run.cache_dir is not None and use_lock else None
     with paused_gc():  # the whole-corpus stages: see ankigen.gc_pause
         return _check_reports(
-            reports, unreadable, config, media_options, use_lock, _covered_by(paths, config.root), globbed
+            reports,
+            unreadable,
+            config,
+            media_options,
+            use_lock,
+            _covered_by(paths, config.root),
+            globbed,
+            known,
         )
 
 
@@ -97,21 +115,31 @@ def _check_reports(
     use_lock: bool,
     in_scope: Callable[[LockEntry], bool],
     globbed: Mapping[Path, str],
+    known: Incremental | None = None,
 ) -> CheckResult:
     media_files = [(report.media, report.cards) for report in reports if report.media is not None]
     placed = classify_reports(reports, config, globbed)
-    lock = read_lock(config.root) if use_lock else Lock()
     # one question asked in two files of one deck is one card
-    identity = assign_identity(distinct_cards(placed.cards), lock, _now(), config.root, in_scope)
-    diagnostics = [
-        *unreadable,
-        *(d for report in reports for d in report.diagnostics),
-        *placed.diagnostics,
-        *identity.diagnostics,
-    ]
+    cards = distinct_cards(placed.cards)
+    found = [*unreadable, *(d for report in reports for d in report.diagnostics), *placed.diagnostics]
+    carried = Carried(known, placed.cards, tuple(cards), in_scope) if known else None
+    fast = fast_identity(carried, found, _now(), config.root) if carried else None
+    if carried is not None and fast is not None:
+        carried = dataclasses.replace(carried, fast=fast)
+        identity, lock = fast.identity, fast.lock
+    else:
+        lock = read_lock(config.root) if use_lock else Lock()
+        identity = assign_identity(cards, lock, _now(), config.root, in_scope)
+    diagnostics = [*found, *identity.diagnostics]
     media_report = audit_media(media_files, config.root, media_options.oversized_bytes)
     return CheckResult(
-        tuple(reports), identity.cards, tuple(diagnostics), media_report, identity=identity, lock=lock
+        tuple(reports),
+        identity.cards,
+        tuple(diagnostics),
+        media_report,
+        identity=identity,
+        lock=lock,
+        carried=carried,
     )
 
 
@@ -128,8 +156,9 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
     assert identity is not None
     if options.strict and checked.diagnostics:  # nothing written: not the decks, not the lock
         return BuildResult((), checked.cards, checked.diagnostics, checked.media)
+    carried = checked.carried
+    counts = carried.fast.counts if carried and carried.fast else identity.counts(checked.lock)
     if options.lock == "locked" and identity.changed:
-        counts = identity.counts(checked.lock)
         raise LockError(
             f"{LOCK_FILE} is out of date with the notes ({counts['new']} new, {counts['changed']} changed,"
             f" {counts['removed']} removed notes): run `ankigen build` and commit {LOCK_FILE}"
@@ -157,7 +186,13 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
     ]
     if cache_dir:
         save_field_memo(cache_dir, memo)
-    if options.lock == "update" and identity.changed and not unread:
+    if carried is not None:  # the lock rendered once, for writing it and for the next snapshot
+        content = carried.lock_content(identity)
+        if options.lock == "update" and identity.changed and not unread:
+            write_lock_content(config.root, content)
+        if not unread:
+            _keep_snapshot(carried, identity, content, config.root, cache_dir)
+    elif options.lock == "update" and identity.changed and not unread:
         write_lock(config.root, identity.entries)
     return BuildResult(
         tuple(decks),
@@ -166,8 +201,24 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
         checked.media,
         removed=removed,
         lock_changed=identity.changed,
-        counts=identity.counts(checked.lock),
+        counts=counts,
+        incremental=carried is not None and carried.fast is not None,
     )
+
+
+def _keep_snapshot(
+    carried: Carried, identity: IdentityResult, content: bytes, root: Path, cache_dir: Path | None
+) -> None:
+    """Keep this build's snapshot for the next one, if the lock file holds what it says."""
+    snapshot = carried.next_snapshot(identity, content)
+    if snapshot is None or cache_dir is None:
+        return
+    try:
+        on_disk = (root / LOCK_FILE).read_bytes()
+    except OSError:
+        return
+    if on_disk == content:
+        save_snapshot(cache_dir, snapshot)
 
 
 def _now() -> int:

@@ -10,8 +10,6 @@ import html
 from collections.abc import Mapping
 from html.parser import HTMLParser
 
-from bs4 import BeautifulSoup, Tag
-
 from ankigen.media.locate import shown
 from ankigen.model import MediaRef
 
@@ -36,6 +34,8 @@ def rewrite_images(fragment: str, media: Mapping[str, MediaRef]) -> str:
     """Raw HTML with every <img> pointed at its stored file (other attributes, like width, kept)."""
     if "<img" not in fragment.lower():
         return fragment
+    from bs4 import BeautifulSoup, Tag  # imported when there is HTML to rewrite: most notes have none
+
     soup = BeautifulSoup(fragment, "html.parser")
     images = [tag for tag in soup.find_all("img") if isinstance(tag, Tag)]
     if not images:

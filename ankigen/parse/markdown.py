@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from bs4 import BeautifulSoup, Tag
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
@@ -265,6 +264,8 @@ def _html_images(fragment: str, line: int) -> list[ImageRef]:
     """The <img src> tags in a piece of raw HTML, each on its own line."""
     if "<img" not in fragment.lower():
         return []
+    from bs4 import BeautifulSoup, Tag  # imported when there is HTML to read: most notes have none
+
     found = []
     for tag in BeautifulSoup(fragment, "html.parser").find_all("img"):
         if not isinstance(tag, Tag):
