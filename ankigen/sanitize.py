@@ -81,6 +81,10 @@ _PLACEHOLDER_CHARS = re.compile(f"[{_OPEN}{_NUMBER_END}{_CLOSE}]")
 _BRACE_CHARS = re.compile("[{}]")
 # What nh3 changes in a fragment without controls: tags, entities, `>` and no-break spaces.
 _NEEDS_NH3 = re.compile("[<>&\xa0]")
+# ...but not these, which are most of what a renderer writes: bare inline tags that nh3 allows
+# (when they nest properly, checked apart) and the entities markdown-it escapes text with, other
+# than `&quot;` (nh3 writes a plain `"` in text).
+_KEPT_BY_NH3 = re.compile(r"<(/?)(strong|em|code|s)>|&(?:amp|lt|gt);")
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
@@ -155,8 +159,24 @@ def _clean(fragment: str, braces: bool = True) -> str:
     text = fragment.translate(_CONTROLS) if _CONTROL_CHARS.search(fragment) else fragment
     # Most fragments of a card are plain text (a cloze's terms are placeholders, not tags): nh3
     # gives those back as they are, so they skip it (a test compares the two on any text).
-    cleaned = _CLEANER.clean(text) if _NEEDS_NH3.search(text) else text
+    cleaned = _CLEANER.clean(text) if _NEEDS_NH3.search(text) and not _kept_by_nh3(text) else text
     return cleaned.translate(_BRACES) if braces and _BRACE_CHARS.search(cleaned) else cleaned
+
+
+def _kept_by_nh3(text: str) -> bool:
+    """Whether nh3 gives `text` (without controls) back as it is: text, entities of
+    `_KEPT_BY_NH3` and its bare tags, each closed in the order opened (a test compares the two)."""
+    if _NEEDS_NH3.search(_KEPT_BY_NH3.sub("", text)):
+        return False
+    opened: list[str] = []
+    for closing, tag in _KEPT_BY_NH3.findall(text):
+        if not tag:
+            continue  # an entity
+        if not closing:
+            opened.append(tag)
+        elif not opened or opened.pop() != tag:
+            return False
+    return not opened
 
 
 def restore_cloze_markers(fragment: str) -> str:

@@ -33,7 +33,7 @@ from ankigen.gc_pause import paused_gc
 from ankigen.parse.accelerated._blocks import Translator
 from ankigen.parse.accelerated._tokens import Declined, inline_tokens, new_token, unsure_inline
 
-__all__ = ["accelerated_inline", "accelerated_tokens", "parse_tokens"]
+__all__ = ["accelerated_inline", "accelerated_tokens", "new_token", "parse_tokens"]
 
 # ankigen's dialect (ankigen.parse.markdown.new_markdown), rule by rule: any other parser is
 # left to markdown-it-py, so a change of dialect can never be served by a stale translation.
