@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import gc
+import pickle
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ankigen import sanitize
+from ankigen.frozen import replaced
 from ankigen.inline_memo import InlineMemoMarkdown
+from ankigen.model import Card, SourceFile
 from ankigen.parse.markdown import new_markdown
 
 # What a renderer writes, and what would make nh3 change it: tags nested or not, entities,
@@ -51,3 +58,53 @@ def test_a_forgotten_memo_leaves_no_tokens_for_the_collector() -> None:
     assert [t.type for t in md.parseInline("**a** b")[0].children or []] == [
         "text", "strong_open", "text", "strong_close", "text"
     ]  # fmt: skip
+
+
+def _card(**changes: object) -> Card:
+    source = SourceFile(Path("/notes/s3.md"), "s3.md", Path("/notes"))
+    card = Card("qa", "topic", "k", "<b>front</b>", "back", "S3", ("S3",), source, 3, tags=("x",))
+    return dataclasses.replace(card, **changes)  # type: ignore[arg-type]
+
+
+def test_a_replaced_card_is_the_card_replace_makes() -> None:
+    card = _card(pinned_id="p")
+    quick = replaced(card, exam="SAA-C03", domain="Storage", service="s3", tags=("a", "b"))
+    slow = dataclasses.replace(card, exam="SAA-C03", domain="Storage", service="s3", tags=("a", "b"))
+    assert quick == slow and type(quick) is Card
+    assert vars(quick) == vars(slow)
+    assert pickle.loads(pickle.dumps(quick)) == slow
+    assert card.exam == "" and card.tags == ("x",)  # the original is untouched
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        quick.exam = "x"  # type: ignore[misc]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Remembers:
+    value: int
+    _memo: dict[str, int] = dataclasses.field(default_factory=dict, init=False, compare=False)
+
+    @functools.cached_property
+    def doubled(self) -> int:
+        return 2 * self.value
+
+
+@dataclasses.dataclass(frozen=True)
+class _Checks:
+    value: int
+
+    def __post_init__(self) -> None:
+        if self.value < 0:
+            raise ValueError("negative")
+
+
+def test_replaced_is_replace_where_a_copy_of_the_fields_would_not_be() -> None:
+    remembers = _Remembers(1)
+    remembers._memo["a"] = 1
+    copy = replaced(remembers, value=2)
+    assert copy._memo == {} and copy.doubled == 4  # a fresh memo, as replace gives
+    card = _card()
+    assert card.location == "s3.md:3"
+    with pytest.raises(ValueError, match="negative"):
+        replaced(_Checks(1), value=-1)  # __post_init__ still runs
+    with pytest.raises(TypeError):
+        replaced(card, no_such_field=1)  # as replace refuses it
