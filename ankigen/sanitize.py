@@ -95,7 +95,10 @@ def cloze_open(number: int) -> str:
 
 def strip_cloze_placeholders(source: str) -> str:
     """Source text without anything that could be taken for a cloze placeholder."""
-    return source.translate(_PLACEHOLDERS) if _PLACEHOLDER_CHARS.search(source) else source
+    # (ASCII text holds none: `isascii` answers without reading it)
+    if source.isascii() or not _PLACEHOLDER_CHARS.search(source):
+        return source
+    return source.translate(_PLACEHOLDERS)
 
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:

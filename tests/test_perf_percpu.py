@@ -13,10 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ankigen import sanitize
+from ankigen.cache import entry_blob
+from ankigen.config import Config
+from ankigen.extract import term
 from ankigen.frozen import replaced
 from ankigen.inline_memo import InlineMemoMarkdown
+from ankigen.media import resolve_media
 from ankigen.model import Card, SourceFile
 from ankigen.parse.markdown import new_markdown
+from ankigen.per_file import process_file
+from tests.media_support import image_bytes, write
 
 # What a renderer writes, and what would make nh3 change it: tags nested or not, entities,
 # quotes, no-break spaces, cloze placeholders, stray brackets and ampersands.
@@ -108,3 +114,37 @@ def test_replaced_is_replace_where_a_copy_of_the_fields_would_not_be() -> None:
         replaced(_Checks(1), value=-1)  # __post_init__ still runs
     with pytest.raises(TypeError):
         replaced(card, no_such_field=1)  # as replace refuses it
+
+
+_LINE_PIECES = st.sampled_from(
+    [
+        "S3", "bucket", " ", "\n", "\t", ":", "://", "\uff1a", "=", "==", "~=", "~", "-", " - ", " -",
+        "\u2013", " \u2014 ", "--", "**", "__", "`", "(", ")", "e.g.", "\xa0",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_LINE_PIECES, max_size=12).map("".join))
+def test_lines_ruled_out_as_terms_are_those_the_pattern_never_matches(line: str) -> None:
+    if not term._MAY_SEPARATE.search(line):
+        assert term._PLAIN_TERM.match(line) is None
+
+
+@given(st.text(max_size=40))
+@settings(max_examples=200, deadline=None)
+def test_ascii_text_skips_the_placeholder_search_and_keeps_its_text(text: str) -> None:
+    assert sanitize.strip_cloze_placeholders(text) == "".join(
+        c for c in text if c not in "\ufdd0\ufdd1\ufdd2"
+    )
+
+
+def test_a_cache_entry_holds_the_images_as_resolving_them_again_gives(tmp_path: Path) -> None:
+    notes = tmp_path / "notes"
+    write(tmp_path / "images" / "vpc.png", image_bytes("PNG"))
+    note = write(notes / "vpc.md", "# VPC\n\n![Subnets](../images/vpc.png)\n\n- a **subnet** is per AZ.\n")
+    report = process_file(SourceFile(note, "vpc.md", tmp_path), Config(root=tmp_path))
+    assert report.media is not None and report.media.refs  # the image resolved
+    images, cached = pickle.loads(entry_blob(report))
+    assert images == resolve_media(report.document)
+    assert cached.cards == report.cards
