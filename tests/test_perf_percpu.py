@@ -16,12 +16,14 @@ from ankigen import sanitize
 from ankigen.cache import entry_blob
 from ankigen.config import Config
 from ankigen.extract import term
+from ankigen.extract.context import SectionContext
 from ankigen.frozen import replaced
 from ankigen.inline_memo import InlineMemoMarkdown
 from ankigen.media import resolve_media
-from ankigen.model import Card, SourceFile
+from ankigen.model import Block, Card, Document, ListItem, Section, SourceFile
 from ankigen.parse.markdown import new_markdown
 from ankigen.per_file import process_file
+from ankigen.render import Renderer
 from tests.media_support import image_bytes, write
 
 # What a renderer writes, and what would make nh3 change it: tags nested or not, entities,
@@ -148,3 +150,18 @@ def test_a_cache_entry_holds_the_images_as_resolving_them_again_gives(tmp_path: 
     images, cached = pickle.loads(entry_blob(report))
     assert images == resolve_media(report.document)
     assert cached.cards == report.cards
+
+
+def test_a_list_is_contents_as_the_whole_count_says_though_counting_stops_early(tmp_path: Path) -> None:
+    source = SourceFile(tmp_path / "a.md", "a.md", tmp_path)
+    section = Section("Index", 1, 1)
+    headings = frozenset(f"topic {n}" for n in range(20))
+    ctx = SectionContext(Document(source, (section,)), section, ("Index",), Renderer(), Config(root=tmp_path))
+    ctx = dataclasses.replace(ctx, headings=headings)
+    for size in range(2, 17):
+        for named in range(size + 1):
+            for first in (True, False):  # the items naming headings first, or last
+                texts = [f"Topic {n}" for n in range(named)] + [f"Other {n}" for n in range(size - named)]
+                items = tuple(ListItem(text, n + 1) for n, text in enumerate(texts if first else texts[::-1]))
+                block = Block("list", 1, info="bullet", items=items)
+                assert ctx.is_contents(block) == (named >= 0.8 * size), (size, named)
