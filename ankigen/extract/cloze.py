@@ -60,7 +60,8 @@ def _cloze(ctx: SectionContext, sentence: str, line: int) -> Card | None:
     for term in terms:
         visible = visible.replace(term, "", 1)
     letters = re.sub(r"[\W_]+", "", visible)
-    wide = sum(1 for ch in letters if ord(ch) >= 0x2E80)  # a CJK character says as much as a word
+    # a CJK character says as much as a word (ASCII letters hold none: `isascii` answers at once)
+    wide = 0 if letters.isascii() else sum(1 for ch in letters if ord(ch) >= 0x2E80)
     if len(letters) + 2 * wide < _MIN_CUE:
         return None  # a bold label alone: nothing around it to recall it from
     text, count = ctx.renderer.cloze(sentence)

@@ -12,12 +12,13 @@ import markdown_it_pyrs
 from markdown_it.common.utils import mdTrim
 from markdown_it.token import Token
 
-from ankigen.parse.accelerated._tokens import INLINE_NODES, Declined, inline_tokens, new_token, unsure_inline
+from ankigen.parse.accelerated._tokens import INLINE_NODES, Declined, inline_tokens, unsure_inline
 
 __all__ = ["Translator"]
 
 _MAX_LEVEL = 30  # block nesting (2 per list level) kept well below markdown-it's maxNesting
 _ALIGN = {"left": "left", "right": "right", "center": "center"}
+_blank_token = Token.__new__
 
 
 # A list item's first line: indent, marker, the spaces after it, and the rest.
@@ -76,12 +77,20 @@ class Translator:
         attrs: dict[str, str | int | float] | None = None,
         children: list[Token] | None = None,
     ) -> Token:
-        token = new_token(kind, tag, nesting, level, True, content, markup, info)
+        token = _blank_token(Token)  # as `new_token` makes them, each field set once
+        token.type = kind
+        token.tag = tag
+        token.nesting = nesting
+        token.attrs = attrs or {}
         token.map = map
-        token.hidden = hidden
-        if attrs:
-            token.attrs = attrs
+        token.level = level
         token.children = children
+        token.content = content
+        token.markup = markup
+        token.info = info
+        token.meta = {}
+        token.block = True
+        token.hidden = hidden
         self.tokens.append(token)
         return token
 
