@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import gc
 import pickle
+import re
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,17 @@ def test_a_list_is_contents_as_the_whole_count_says_though_counting_stops_early(
                 items = tuple(ListItem(text, n + 1) for n, text in enumerate(texts if first else texts[::-1]))
                 block = Block("list", 1, info="bullet", items=items)
                 assert ctx.is_contents(block) == (named >= 0.8 * size), (size, named)
+
+
+_MARKER_PIECES = st.sampled_from(
+    ["\ufdd0", "\ufdd1", "\ufdd2", "1", "12", "\u0663", "{", "}", "a", " ", "::"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_MARKER_PIECES, max_size=14).map("".join))
+def test_placeholders_become_markers_as_one_pass_over_both_kinds_makes_them(fragment: str) -> None:
+    def marker(match: re.Match[str]) -> str:
+        return f"{{{{c{match.group(1)}::" if match.group(1) else "}}"
+
+    assert sanitize.restore_cloze_markers(fragment) == sanitize._PLACEHOLDER.sub(marker, fragment)

@@ -19,6 +19,7 @@ from ankigen.sanitize import has_written_clozes
 __all__ = ["rule"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*_=])|(?<=[\u3002\uff01\uff1f])")
+_NOT_LETTERS = re.compile(r"[\W_]+")
 _MIN_CUE = 12  # characters left visible around the clozes: less is nothing to recall from
 
 
@@ -59,7 +60,7 @@ def _cloze(ctx: SectionContext, sentence: str, line: int) -> Card | None:
     visible = ctx.plain(sentence)
     for term in terms:
         visible = visible.replace(term, "", 1)
-    letters = re.sub(r"[\W_]+", "", visible)
+    letters = _NOT_LETTERS.sub("", visible)
     # a CJK character says as much as a word (ASCII letters hold none: `isascii` answers at once)
     wide = 0 if letters.isascii() else sum(1 for ch in letters if ord(ch) >= 0x2E80)
     if len(letters) + 2 * wide < _MIN_CUE:
