@@ -85,7 +85,8 @@ _NEEDS_NH3 = re.compile("[<>&\xa0]")
 # ...but not these, which are most of what a renderer writes: bare inline tags that nh3 allows
 # (when they nest properly, checked apart) and the entities markdown-it escapes text with, other
 # than `&quot;` (nh3 writes a plain `"` in text).
-_KEPT_BY_NH3 = re.compile(r"<(/?)(strong|em|code|s)>|&(?:amp|lt|gt);")
+_KEPT_TAGS = sorted(TAGS & {"strong", "em", "code", "s"})  # only while the allow-list keeps them
+_KEPT_BY_NH3 = re.compile(f"<(/?)({'|'.join(_KEPT_TAGS)})>|&(?:amp|lt|gt);")
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
