@@ -45,6 +45,8 @@ def rule(ctx: SectionContext) -> Iterator[Card]:
 def _sentences(text: str) -> list[str]:
     """The sentences of a line, unless cutting would split a bold or highlighted run."""
     parts = _SENTENCE_END.split(text)
+    if len(parts) == 1:
+        return parts  # one sentence: nothing to cut through
     if all(p.count("**") % 2 == 0 and p.count("==") % 2 == 0 and p.count("__") % 2 == 0 for p in parts):
         return parts
     return [text]

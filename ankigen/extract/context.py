@@ -50,6 +50,8 @@ def lines_of(blocks: tuple[Block, ...], ancestors: tuple[str, ...] = ()) -> Iter
             for entry in block.items:
                 text = strip_break(entry.text)
                 yield Line(text, entry.line, entry.children, (*ancestors, *lead), bullet=True)
+                if not entry.children:
+                    continue  # most bullets: nothing nested to read
                 label = text.rstrip(" :-\u2013\u2014")
                 yield from lines_of(
                     entry.children, (*ancestors, *lead, label) if label else (*ancestors, *lead)

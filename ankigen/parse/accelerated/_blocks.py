@@ -186,9 +186,10 @@ class Translator:
         while end < limit and lines[end].strip(" "):  # up to the next blank line
             end += 1
         # the first line after its item's marker (its leading spaces are trimmed with the content)
-        first = self.lines[start][indent:] if start == item_line else self.lines[start]
-        rest = [_dedent(line, indent) for line in self.lines[start + 1 : end]]
-        content = _trim("\n".join([first, *rest]))
+        raw = lines[start][indent:] if start == item_line else lines[start]
+        if end > start + 1:  # and the lines it runs on to, dedented
+            raw = "\n".join([raw, *(_dedent(line, indent) for line in lines[start + 1 : end])])
+        content = _trim(raw)
         span = self._map(start, end)
         self._push("paragraph_open", "p", 1, level, map=span, hidden=hidden)
         self._inline(content, children, level + 1, span)
