@@ -26,7 +26,7 @@ from typing import Protocol, cast
 
 from ankigen.atomic import atomic_file
 from ankigen.config import Config
-from ankigen.media import ImageMemo, resolve_media
+from ankigen.media import ImageMemo, MediaResolution, resolve_media
 from ankigen.model import Document, SourceFile
 
 __all__ = [
@@ -176,8 +176,12 @@ def replace_entry(target: Path, blob: bytes) -> None:
 
 
 def entry_blob(report: CachedReport) -> bytes:
-    """A result as a cache entry: with how its images resolved, to check them again on the next hit."""
-    images = resolve_media(report.document)
+    """A result as a cache entry: with how its images resolved, to check them again on the next hit.
+
+    The work's own resolution serves when it has one (`FileReport.media`: made the same way,
+    unless remote images were fetched, and then the check only misses, never wrongly hits)."""
+    made = getattr(report, "media", None)
+    images = made if isinstance(made, MediaResolution) else resolve_media(report.document)
     return pickle.dumps((images, report), protocol=pickle.HIGHEST_PROTOCOL)
 
 

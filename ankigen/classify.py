@@ -10,12 +10,12 @@ what the config maps the service or category to; `domain:` in front matter overr
 
 from __future__ import annotations
 
-import dataclasses
 import html
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import nh3
@@ -23,6 +23,7 @@ import nh3
 from ankigen.config import Config
 from ankigen.exam_placing import GENERAL, ExamPlacer
 from ankigen.exams import CATALOGUE, Exam
+from ankigen.frozen import replaced
 from ankigen.model import PATH_SEPARATOR, Card, Diagnostic, Document
 from ankigen.services import Service, shipped_catalogue
 
@@ -42,6 +43,9 @@ _TAG_KINDS = ("exam::", "domain::", "service::", "source::")
 
 
 _NOT_WORD = re.compile(r"[^\w]+")
+# Built once: nh3.clean() builds its sanitiser anew on every call, which cost more than the
+# cleaning of a card's field.  A Cleaner holds no state between calls.
+_TEXT_ONLY = nh3.Cleaner(tags=set())
 
 
 def slug(text: str) -> str:
@@ -135,6 +139,7 @@ class _Placer:
         self.exams = ExamPlacer(config, self.documents, globbed, self.diagnostics)
         self._file_services: dict[Path, Service | None] = {}
         self._slugs: dict[str, str] = {}
+        self._titles: dict[str, list[Service] | None] = {}
 
     def place(self, card: Card) -> Card:
         exam = self.exams.exam(card)
@@ -148,9 +153,7 @@ class _Placer:
             f"service::{self.slug(service.id if service else 'none')}",
             f"source::{self.slug(card.source.path.stem)}",
         )
-        return dataclasses.replace(
-            card, exam=exam.code, domain=domain, service=service.id if service else "", tags=tags
-        )
+        return replaced(card, exam=exam.code, domain=domain, service=service.id if service else "", tags=tags)
 
     def slug(self, text: str) -> str:
         if text not in self._slugs:
@@ -159,22 +162,23 @@ class _Placer:
 
     # -- service and domain ------------------------------------------------------------------
     def subject(self, card: Card) -> tuple[Service | None, str]:
-        text = _plain(card.front) + "\n" + _plain(card.back)
-        context = " ".join(card.heading_path) + "\n" + text
+        words = _Words(card)
         for title in reversed(card.heading_path):
-            named = self.catalogue.services_in(title, context)
+            named = self.named_alone(title)
+            if named is None:
+                named = self.catalogue.services_in(title, words.context)
             if named:
                 return named[0], named[0].category
         # A Q/A card whose front ends in a service ("Data Engineering › AWS Batch") is about it,
         # however often its answer names others.
-        asked = _plain(card.front).rsplit(PATH_SEPARATOR, 1)[-1] if card.kind == "qa" else ""
-        named = self.catalogue.services_in(asked, context)
+        asked = words.front.rsplit(PATH_SEPARATOR, 1)[-1] if card.kind == "qa" else ""
+        named = self.catalogue.services_in(asked, words.context)
         if named:
             return named[-1], named[-1].category
         declared = self.front_matter_service(card.source.path)
         if declared is not None:
             return declared, declared.category
-        mentioned = self.catalogue.services_in(text, context)
+        mentioned = self.catalogue.services_in(words.text, words.context)
         for title in reversed(card.heading_path):
             categories = [] if self.exams.heading_exam(title) else self.catalogue.categories_in(title)
             if categories:
@@ -182,6 +186,13 @@ class _Placer:
                 return _most_named(within), categories[0]
         service = _most_named(mentioned)
         return service, service.category if service else GENERAL
+
+    def named_alone(self, title: str) -> list[Service] | None:
+        """The services a heading names, when no context is needed to tell which (see
+        `Catalogue.named_alone`): worked out once per heading, not once per card under it."""
+        if title not in self._titles:
+            self._titles[title] = self.catalogue.named_alone(title)
+        return self._titles[title]
 
     def front_matter_domain(self, path: Path) -> str:
         """`domain:` in front matter: the deck every card of the file goes to, e.g. an exam guide's
@@ -223,10 +234,30 @@ def _most_named(services: Sequence[Service]) -> Service | None:
     return max(services, key=lambda service: counts[service.id])
 
 
+class _Words:
+    """A card's words to find names in, each worked out only when a step of `subject` needs it
+    (most cards are placed by their headings alone)."""
+
+    def __init__(self, card: Card) -> None:
+        self._card = card
+
+    @cached_property
+    def front(self) -> str:
+        return _plain(self._card.front)
+
+    @cached_property
+    def text(self) -> str:
+        return self.front + "\n" + _plain(self._card.back)
+
+    @cached_property
+    def context(self) -> str:
+        return " ".join(self._card.heading_path) + "\n" + self.text
+
+
 def _plain(fragment: str) -> str:
     """The words of a card field, for finding names in (never shown anywhere)."""
     if "<" not in fragment and "&" not in fragment:
         return fragment
     # nh3 (Rust) is fifty times faster than a Python HTML parser here; a space before each tag
     # keeps "<li>EBS</li><li>x" from reading as "EBSx".
-    return html.unescape(nh3.clean(fragment.replace("<", " <"), tags=set()))
+    return html.unescape(_TEXT_ONLY.clean(fragment.replace("<", " <")))

@@ -24,7 +24,7 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from ankigen.parse.accelerated import accelerated_inline
+from ankigen.parse.accelerated import accelerated_inline, new_token
 from ankigen.parse.linkify import QuickPretestLinkify
 
 __all__ = ["InlineMemoMarkdown"]
@@ -54,8 +54,16 @@ class InlineMemoMarkdown(MarkdownIt):
                 and token.content not in self._inline_tokens
             ):
                 # The shape parseInline gives: one inline token holding the children.
-                alone = Token("inline", "", 0, content=token.content, map=[0, 1], children=token.children)
+                alone = new_token("inline", "", 0, 0, False, token.content)
+                alone.map = [0, 1]
+                alone.children = token.children
                 self._inline_tokens[token.content] = [alone]
+
+    def forget(self) -> None:
+        """Drop every remembered text's tokens, once the file is done with.  A MarkdownIt is
+        cyclic, so what it holds waits for the collector, which then walks every token of the
+        file; the tokens themselves form no cycles, so dropping them here frees them at once."""
+        self._inline_tokens.clear()
 
     def parseInline(self, src: str, env: MutableMapping[str, Any] | None = None) -> list[Token]:
         if env and env.get("references"):

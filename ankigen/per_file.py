@@ -91,6 +91,7 @@ def process_file(source: SourceFile, config: Config, media_options: MediaOptions
         media = resolve_media(document, new_fetcher(media_options or MediaOptions()))
         extraction = extract_report(document, Renderer(md, media.refs), config)
         cards = [attach_media(card, media.refs) for card in extraction.cards]
+        md.forget()  # its tokens are done with: freed now, not by the collector (see ankigen.gc_pause)
         notes = (*document.diagnostics, *media.diagnostics)
         return FileReport(document, tuple(cards), notes, extraction.silent, media)
     except Exception as exc:  # one bad file must not stop the others; the CLI decides on --strict

@@ -65,6 +65,8 @@ def escape_unknown_tags(fragment: str) -> str:
 def prepare(children: Sequence[Token]) -> list[Token]:
     """Inline tokens ready to render: `==x==` becomes a highlight, and bold runs that only a space
     separates (`**managed** **service**`) become one, since the author meant one term."""
+    if not any(token.type == "html_inline" or "==" in token.content for token in children):
+        return _join_bold(list(children))  # most texts: no `<u>` nor `==` to turn into marks
     return _join_bold(list(_highlights(_underlines(children))))
 
 

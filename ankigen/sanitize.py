@@ -72,6 +72,7 @@ _ACTIVE_STYLE = re.compile(r"url\s*\(|image-set|expression|behaviou?r|binding|ja
 _OPEN, _NUMBER_END, _CLOSE = "\ufdd0", "\ufdd1", "\ufdd2"
 CLOZE_CLOSE = _CLOSE
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_NUMBER_END}|{_CLOSE}")
+_OPEN_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_NUMBER_END}")
 _MARKER = re.compile(r"\{\{c(\d+)::|\}\}")
 _MARKDOWN_MARKER = re.compile(r"(?<!\\)\{\{c(\d+)::|\}\}")  # in Markdown, `\{{` is a literal brace
 _CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0D, 0x20), 0x7F, 0xFEFF])
@@ -81,6 +82,11 @@ _PLACEHOLDER_CHARS = re.compile(f"[{_OPEN}{_NUMBER_END}{_CLOSE}]")
 _BRACE_CHARS = re.compile("[{}]")
 # What nh3 changes in a fragment without controls: tags, entities, `>` and no-break spaces.
 _NEEDS_NH3 = re.compile("[<>&\xa0]")
+# ...but not these, which are most of what a renderer writes: bare inline tags that nh3 allows
+# (when they nest properly, checked apart) and the entities markdown-it escapes text with, other
+# than `&quot;` (nh3 writes a plain `"` in text).
+_KEPT_TAGS = sorted(TAGS & {"strong", "em", "code", "s"})  # only while the allow-list keeps them
+_KEPT_BY_NH3 = re.compile(f"<(/?)({'|'.join(_KEPT_TAGS)})>|&(?:amp|lt|gt);")
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 
 
@@ -91,7 +97,10 @@ def cloze_open(number: int) -> str:
 
 def strip_cloze_placeholders(source: str) -> str:
     """Source text without anything that could be taken for a cloze placeholder."""
-    return source.translate(_PLACEHOLDERS) if _PLACEHOLDER_CHARS.search(source) else source
+    # (ASCII text holds none: `isascii` answers without reading it)
+    if source.isascii() or not _PLACEHOLDER_CHARS.search(source):
+        return source
+    return source.translate(_PLACEHOLDERS)
 
 
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
@@ -155,16 +164,33 @@ def _clean(fragment: str, braces: bool = True) -> str:
     text = fragment.translate(_CONTROLS) if _CONTROL_CHARS.search(fragment) else fragment
     # Most fragments of a card are plain text (a cloze's terms are placeholders, not tags): nh3
     # gives those back as they are, so they skip it (a test compares the two on any text).
-    cleaned = _CLEANER.clean(text) if _NEEDS_NH3.search(text) else text
+    cleaned = _CLEANER.clean(text) if _NEEDS_NH3.search(text) and not _kept_by_nh3(text) else text
     return cleaned.translate(_BRACES) if braces and _BRACE_CHARS.search(cleaned) else cleaned
 
 
+def _kept_by_nh3(text: str) -> bool:
+    """Whether nh3 gives `text` (without controls) back as it is: text, entities of
+    `_KEPT_BY_NH3` and its bare tags, each closed in the order opened (a test compares the two)."""
+    if _NEEDS_NH3.search(_KEPT_BY_NH3.sub("", text)):
+        return False
+    opened: list[str] = []
+    for closing, tag in _KEPT_BY_NH3.findall(text):
+        if not tag:
+            continue  # an entity
+        if not closing:
+            opened.append(tag)
+        elif not opened or opened.pop() != tag:
+            return False
+    return not opened
+
+
 def restore_cloze_markers(fragment: str) -> str:
+    """Each placeholder as the cloze marker it stands for: `{{cN::` and `}}`.
 
-    def marker(match: re.Match[str]) -> str:
-        return f"{{{{c{match.group(1)}::" if match.group(1) else "}}"
-
-    return _PLACEHOLDER.sub(marker, fragment)
+    Opening and closing placeholders never overlap (one starts with a character the other does
+    not hold), and the markers put in for the first hold no placeholder character, so replacing
+    one kind and then the other is `_PLACEHOLDER`'s single pass, without a call per marker."""
+    return _OPEN_PLACEHOLDER.sub(r"{{c\1::", fragment).replace(_CLOSE, "}}")
 
 
 def sanitize_cloze(text: str) -> str:

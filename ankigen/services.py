@@ -123,6 +123,13 @@ class _Names:
         if table.setdefault(key, owner) != owner:
             raise ValueError(f"services.toml: {alias!r} names both {table[key]!r} and {owner!r}")
 
+    def settled(self, text: str) -> bool:
+        """Whether what `find` gives for `text` is the same in any context: no name in it is a
+        shared abbreviation."""
+        return self._pattern is None or not any(
+            match.group("name") in self._shared for match in self._pattern.finditer(text)
+        )
+
     def find(self, text: str, context: str = "") -> list[tuple[int, str]]:
         """(position, key) of every name in `text`, in order; `context` settles shared abbreviations."""
         if self._pattern is None or not text:
@@ -153,6 +160,11 @@ class Catalogue:
     def services_in(self, text: str, context: str = "") -> list[Service]:
         """Every service named in `text`, in order of appearance (repeats kept)."""
         return [self.services[key] for _, key in self._service_names.find(text, context)]
+
+    def named_alone(self, text: str) -> list[Service] | None:
+        """`services_in(text, context)` when it is the same in every context; None when an
+        abbreviation in `text` needs the context to be settled."""
+        return self.services_in(text) if self._service_names.settled(text) else None
 
     def categories_in(self, text: str) -> list[str]:
         return [key for _, key in self._category_names.find(text)]

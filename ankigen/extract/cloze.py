@@ -19,6 +19,7 @@ from ankigen.sanitize import has_written_clozes
 __all__ = ["rule"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*_=])|(?<=[\u3002\uff01\uff1f])")
+_NOT_LETTERS = re.compile(r"[\W_]+")
 _MIN_CUE = 12  # characters left visible around the clozes: less is nothing to recall from
 
 
@@ -44,6 +45,8 @@ def rule(ctx: SectionContext) -> Iterator[Card]:
 def _sentences(text: str) -> list[str]:
     """The sentences of a line, unless cutting would split a bold or highlighted run."""
     parts = _SENTENCE_END.split(text)
+    if len(parts) == 1:
+        return parts  # one sentence: nothing to cut through
     if all(p.count("**") % 2 == 0 and p.count("==") % 2 == 0 and p.count("__") % 2 == 0 for p in parts):
         return parts
     return [text]
@@ -59,8 +62,9 @@ def _cloze(ctx: SectionContext, sentence: str, line: int) -> Card | None:
     visible = ctx.plain(sentence)
     for term in terms:
         visible = visible.replace(term, "", 1)
-    letters = re.sub(r"[\W_]+", "", visible)
-    wide = sum(1 for ch in letters if ord(ch) >= 0x2E80)  # a CJK character says as much as a word
+    letters = _NOT_LETTERS.sub("", visible)
+    # a CJK character says as much as a word (ASCII letters hold none: `isascii` answers at once)
+    wide = 0 if letters.isascii() else sum(1 for ch in letters if ord(ch) >= 0x2E80)
     if len(letters) + 2 * wide < _MIN_CUE:
         return None  # a bold label alone: nothing around it to recall it from
     text, count = ctx.renderer.cloze(sentence)

@@ -50,6 +50,8 @@ def lines_of(blocks: tuple[Block, ...], ancestors: tuple[str, ...] = ()) -> Iter
             for entry in block.items:
                 text = strip_break(entry.text)
                 yield Line(text, entry.line, entry.children, (*ancestors, *lead), bullet=True)
+                if not entry.children:
+                    continue  # most bullets: nothing nested to read
                 label = text.rstrip(" :-\u2013\u2014")
                 yield from lines_of(
                     entry.children, (*ancestors, *lead, label) if label else (*ancestors, *lead)
@@ -145,10 +147,16 @@ class SectionContext:
         )
 
     def is_contents(self, block: Block) -> bool:
+        """A list at least 80% of whose items name a heading of the document."""
         if block.kind != "list" or len(block.items) < 2:
             return False
-        named = sum(normal_title(self.plain(item.text)) in self.headings for item in block.items)
-        return named >= 0.8 * len(block.items)
+        needed = 0.8 * len(block.items)
+        named = 0
+        for index, item in enumerate(block.items):
+            named += normal_title(self.plain(item.text)) in self.headings
+            if named + len(block.items) - index - 1 < needed:
+                return False  # too few left to name enough: most lists stop at their first item
+        return named >= needed
 
     def plain(self, markdown: str) -> str:
         return self.renderer.plain(markdown)

@@ -26,6 +26,9 @@ _PLAIN_TERM = re.compile(
     r"^(?P<term>[^:\uff1a=~\n]+?)\s*(?P<sep>:(?!//)|\uff1a|~=|\s[-\u2013\u2014]{1,2}\s|\s[-\u2013\u2014]{1,2}$|=(?!=))\s*(?P<def>.*)$",
     re.S,
 )
+# What `_PLAIN_TERM` cannot match without (each of its separators holds one of these): most
+# lines have none, and are ruled out at once instead of by its lazy scan.
+_MAY_SEPARATE = re.compile(r"[:\uff1a=]|\s[-\u2013\u2014]")
 _RUN_ON = 400  # characters of a multi-line definition beyond which only its first line defines the term
 _NOT_TERMS = frozenset(
     [
@@ -115,7 +118,7 @@ def _term(ctx: SectionContext, line: Line) -> TermHit | None:
     if match and not (match.group("sep") or (not match.group("def") and line.children)):
         match = None
     if match is None:
-        match = _PLAIN_TERM.match(text)
+        match = _PLAIN_TERM.match(text) if _MAY_SEPARATE.search(text) else None
         if match is None or re.search(r"\*\*|__|==", match.group("term")):
             return None  # bold inside a longer lead-in marks a cloze, not a term
     term = ctx.plain(match.group("term")).strip(" \"'\u201c\u201d\u2018\u2019")

@@ -26,14 +26,14 @@ from typing import Any
 import markdown_it_pyrs
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore
+from markdown_it.rules_core import StateCore, text_join
 from markdown_it.token import Token
 
 from ankigen.gc_pause import paused_gc
 from ankigen.parse.accelerated._blocks import Translator
 from ankigen.parse.accelerated._tokens import Declined, inline_tokens, new_token, unsure_inline
 
-__all__ = ["accelerated_inline", "accelerated_tokens", "parse_tokens"]
+__all__ = ["accelerated_inline", "accelerated_tokens", "new_token", "parse_tokens"]
 
 # ankigen's dialect (ankigen.parse.markdown.new_markdown), rule by rule: any other parser is
 # left to markdown-it-py, so a change of dialect can never be served by a stale translation.
@@ -87,9 +87,7 @@ def accelerated_tokens(md: MarkdownIt, text: str) -> list[Token] | None:
         except Declined:
             return None
         state = StateCore(text, md, {}, tokens)
-        names = md.core.ruler.get_active_rules()
-        for rule in md.core.ruler.getRules("")[names.index("inline") + 1 :]:
-            rule(state)  # markdown-it-py's own: linkify, text join, ankigen's inline memo
+        _after_inline(md, state)  # markdown-it-py's own: linkify, text join, ankigen's inline memo
     return state.tokens
 
 
@@ -128,10 +126,21 @@ def accelerated_inline(md: MarkdownIt, text: str) -> list[Token] | None:
     inline.children = children
     state = StateCore(text, md, {}, [inline])
     state.inlineMode = True
-    names = md.core.ruler.get_active_rules()
-    for rule in md.core.ruler.getRules("")[names.index("inline") + 1 :]:
-        rule(state)  # markdown-it-py's own: linkify, text join (the memo skips inline mode)
+    _after_inline(md, state)  # markdown-it-py's own: linkify, text join (the memo skips inline mode)
     return state.tokens
+
+
+def _after_inline(md: MarkdownIt, state: StateCore) -> None:
+    """Run markdown-it-py's core rules after "inline" on translated tokens, but text join only
+    where it has something to do: it turns escapes (`text_special`) into text and joins texts
+    side by side, and the translation leaves neither without a backslash in the source
+    (entities, the other `text_special`, are declined; adjacent texts are joined as made, and
+    linkify puts a link between the texts it cuts one into)."""
+    names = md.core.ruler.get_active_rules()
+    joins = "\\" in state.src
+    for rule in md.core.ruler.getRules("")[names.index("inline") + 1 :]:
+        if joins or rule is not text_join:
+            rule(state)
 
 
 def _pyrs_tree(text: str) -> markdown_it_pyrs.Node:

@@ -12,12 +12,13 @@ import markdown_it_pyrs
 from markdown_it.common.utils import mdTrim
 from markdown_it.token import Token
 
-from ankigen.parse.accelerated._tokens import INLINE_NODES, Declined, inline_tokens, new_token, unsure_inline
+from ankigen.parse.accelerated._tokens import INLINE_NODES, Declined, inline_tokens, unsure_inline
 
 __all__ = ["Translator"]
 
 _MAX_LEVEL = 30  # block nesting (2 per list level) kept well below markdown-it's maxNesting
 _ALIGN = {"left": "left", "right": "right", "center": "center"}
+_blank_token = Token.__new__
 
 
 # A list item's first line: indent, marker, the spaces after it, and the rest.
@@ -48,10 +49,12 @@ class Translator:
 
     def _span(self, node: markdown_it_pyrs.Node) -> tuple[int, int]:
         """The node's first line and the line after its last (pyrs maps bytes, end exclusive)."""
-        if node.srcmap is None:
+        srcmap = node.srcmap
+        if srcmap is None:
             raise Declined(node.name)
-        start, end = node.srcmap
-        return self._line(start), self._line(max(start, end - 1)) + 1
+        start, end = srcmap
+        starts = self.starts
+        return bisect_right(starts, start) - 1, bisect_right(starts, max(start, end - 1))
 
     def _line_end(self, line: int) -> int:
         return self.starts[line] + len(self.lines[line].encode())
@@ -76,12 +79,20 @@ class Translator:
         attrs: dict[str, str | int | float] | None = None,
         children: list[Token] | None = None,
     ) -> Token:
-        token = new_token(kind, tag, nesting, level, True, content, markup, info)
+        token = _blank_token(Token)  # as `new_token` makes them, each field set once
+        token.type = kind
+        token.tag = tag
+        token.nesting = nesting
+        token.attrs = attrs or {}
         token.map = map
-        token.hidden = hidden
-        if attrs:
-            token.attrs = attrs
+        token.level = level
         token.children = children
+        token.content = content
+        token.markup = markup
+        token.info = info
+        token.meta = {}
+        token.block = True
+        token.hidden = hidden
         self.tokens.append(token)
         return token
 
@@ -102,12 +113,13 @@ class Translator:
         inline nodes are a tight item's paragraphs."""
         if level >= _MAX_LEVEL:
             raise Declined("nesting")
+        names = [node.name for node in nodes]  # (each read of a pyrs node's field makes a new object)
         i = 0
         while i < len(nodes):
             node = nodes[i]
-            if node.name in INLINE_NODES:
+            if names[i] in INLINE_NODES:
                 j = i
-                while j < len(nodes) and nodes[j].name in INLINE_NODES:
+                while j < len(nodes) and names[j] in INLINE_NODES:
                     j += 1
                 if not tight:
                     raise Declined("inline outside a paragraph")
@@ -169,12 +181,15 @@ class Translator:
         item_line: int,
     ) -> None:
         end = start + 1
-        while end < min(after, self.count) and not self._blank(end):
+        limit = min(after, self.count)
+        lines = self.lines
+        while end < limit and lines[end].strip(" "):  # up to the next blank line
             end += 1
         # the first line after its item's marker (its leading spaces are trimmed with the content)
-        first = self.lines[start][indent:] if start == item_line else self.lines[start]
-        rest = [_dedent(line, indent) for line in self.lines[start + 1 : end]]
-        content = _trim("\n".join([first, *rest]))
+        raw = lines[start][indent:] if start == item_line else lines[start]
+        if end > start + 1:  # and the lines it runs on to, dedented
+            raw = "\n".join([raw, *(_dedent(line, indent) for line in lines[start + 1 : end])])
+        content = _trim(raw)
         span = self._map(start, end)
         self._push("paragraph_open", "p", 1, level, map=span, hidden=hidden)
         self._inline(content, children, level + 1, span)
@@ -226,20 +241,22 @@ class Translator:
         items = node.children
         if not items or any(item.name != "list_item" for item in items):
             raise Declined("list")
-        start, _ = self._span(items[0])
+        spans = [self._span(item) for item in items]  # each item's, and the next one's start
+        start = spans[0][0]
         attrs: dict[str, str | int | float] = {}
         if ordered and int(node.meta["start"]) != 1:
             attrs["start"] = int(node.meta["start"])
         opening = self._push(f"{kind}_open", tag, 1, level, markup=marker, attrs=attrs)
-        tight = all(child.name != "paragraph" for item in items for child in item.children)
+        contents = [item.children for item in items]
+        tight = all(child.name != "paragraph" for children in contents for child in children)
         end = start
         for index, item in enumerate(items):
-            first, end = self._span(item)
+            first, end = spans[index]
             while end > first + 1 and self._blank(end - 1):
                 end -= 1  # back to its content's last line: pyrs's map may hold blank lines after it
             while end < self.count and self._blank(end):
                 end += 1  # markdown-it's item ends at the next line with text (or the end)
-            bound = self._span(items[index + 1])[0] if index + 1 < len(items) else after
+            bound = spans[index + 1][0] if index + 1 < len(items) else after
             prefix = self.data[self.starts[first] : self._start_byte(item)].decode()
             found = _ITEM.fullmatch(self.lines[first], len(prefix))
             if prefix.strip(" ") or found is None or not found.group(3) or len(found.group(2)) > 4:
@@ -248,7 +265,7 @@ class Translator:
             content_indent = len(prefix) + len(found.group(1)) + len(found.group(2))
             span = self._map(first, end)
             self._push("list_item_open", "li", 1, level + 1, markup=marker, info=number, map=span)
-            self._blocks(item.children, level + 2, content_indent, bound, tight, first)
+            self._blocks(contents[index], level + 2, content_indent, bound, tight, first)
             self._push("list_item_close", "li", -1, level + 1, markup=marker)
         opening.map = self._map(start, end)
         self._push(f"{kind}_close", tag, -1, level, markup=marker)

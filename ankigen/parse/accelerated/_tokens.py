@@ -159,7 +159,9 @@ def unsure_inline(content: str, children: Sequence[Token]) -> str | None:
         return "plain-text URL or unpaired backtick"
     if "`" in content and "\n " in content:
         return "code span over indented lines"  # pyrs drops their indent
-    if any(unicodedata.category(char)[0] == "S" for char in _NEXT_TO_DELIMITER.findall(content)):
+    if not content.isascii() and any(
+        unicodedata.category(char)[0] == "S" for char in _NEXT_TO_DELIMITER.findall(content)
+    ):
         # markdown-it-py counts Unicode symbols (`¢`, `±`, `→`, emoji) as punctuation when it
         # decides whether a delimiter opens or closes (as CommonMark 0.31 does); pyrs does not
         return "Unicode symbol next to a delimiter"
