@@ -18,7 +18,6 @@ from ankigen.discover import discover
 from ankigen.errors import LockError
 from ankigen.exam_placing import globbed_exams, places_by_glob
 from ankigen.extract import distinct_cards
-from ankigen.field_memo import FieldMemo, load_field_memo, save_field_memo
 from ankigen.gc_pause import paused_gc
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.incremental import Carried, Incremental, fast_identity, incremental
@@ -148,7 +147,13 @@ def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> Build
     # ends makes the collector walk what was made during it.  See ankigen.gc_pause.
     with paused_gc():
         checked = check(paths, config, options.media, use_lock=options.lock != "ignore", run=options.run)
-        return _write_decks(checked, config, options)
+        # What the files gave is in the cards now: their parsed documents are let go before the
+        # decks are written, and the rest before the collector resumes (its first collection
+        # walks whatever the pause made that is still alive).
+        checked = dataclasses.replace(checked, files=())
+        result = _write_decks(checked, config, options)
+        del checked
+    return result
 
 
 def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) -> BuildResult:
@@ -179,13 +184,10 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
         groups[named[0]].append((named[1], card))
     timestamp = _source_date_epoch()
     cache_dir = options.run.cache_dir if options.run else None
-    memo = load_field_memo(cache_dir) if cache_dir else FieldMemo()
     decks: list[DeckFile] = [
-        write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp, memo, cache_dir)
+        write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp, cache_dir)
         for filename, cards in sorted(groups.items())
     ]
-    if cache_dir:
-        save_field_memo(cache_dir, memo)
     if carried is not None:  # the lock rendered once, for writing it and for the next snapshot
         content = carried.lock_content(identity)
         if options.lock == "update" and identity.changed and not unread:
