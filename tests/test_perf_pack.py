@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from ankigen.classify import deck_name
 from ankigen.config import load_config
+from ankigen.identity import assign_identity
+from ankigen.lockfile import Lock, parse_lock, render_lock, render_lock_bytes
 from ankigen.model import Card
 from ankigen.note_fields import guarded_now, note_fields, source_text
 from ankigen.package import DeckSpec, _collection, deck_id, write_package
@@ -144,3 +146,15 @@ def test_text_field_skips_only_what_would_not_change(text: str) -> None:
 def test_text_field_edge_cases() -> None:
     for text in ["A › B", "a & b", "x < y", "{{c1::x}}", "a\x00b", "\ufeffbom", "\ufdd0", "tab\tnew\nline"]:
         assert text_field(text) == _text_field_the_long_way(text)
+
+
+def test_the_lock_rendered_as_bytes_is_the_lock_rendered_as_text(
+    placed: tuple[tuple[str, Card], ...], tmp_path: Path
+) -> None:
+    cards = [card for _, card in placed]
+    identity = assign_identity(cards, Lock(), EPOCH, tmp_path)
+    fresh = identity.entries  # serialised anew
+    read = parse_lock(render_lock(fresh)).entries  # written back as their lines were read
+    for entries in (fresh, read, read[: len(read) // 2] + fresh[len(read) // 2 :], ()):
+        assert render_lock_bytes(entries) == render_lock(entries).encode("utf-8")
+    assert any("›" in entry.title or "›" in entry.text for entry in fresh)  # not only ASCII
