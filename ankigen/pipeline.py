@@ -147,10 +147,16 @@ def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> Build
     # One pause over the whole build (the per-file work resumes the collector): every pause that
     # ends makes the collector walk what was made during it.  See ankigen.gc_pause.
     with paused_gc():
-        checked = check(paths, config, options.media, use_lock=options.lock != "ignore", run=options.run)
         # What the files gave is in the cards now: their parsed documents are let go before the
-        # decks are written (and, inside, the lock as read and identity's entries).
-        return _write_decks(_without_documents(checked), config, options)
+        # decks are written, and inside, the lock as read and identity's entries; so no name
+        # here may hold what `check` gives.
+        return _write_decks(
+            _without_documents(
+                check(paths, config, options.media, use_lock=options.lock != "ignore", run=options.run)
+            ),
+            config,
+            options,
+        )
 
 
 def _without_documents(checked: CheckResult) -> CheckResult:
