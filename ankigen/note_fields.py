@@ -14,6 +14,7 @@ context and source are plain text, quick to guard when packaged.
 
 from __future__ import annotations
 
+from ankigen.frozen import replaced
 from ankigen.model import Card
 from ankigen.sanitize import sanitize, sanitize_cloze, text_field
 
@@ -36,10 +37,7 @@ def with_guarded(card: Card) -> Card:
     first, second = _front_and_back(card.kind, card.front, card.back)
     first = card.front if first == card.front else first
     second = card.back if second == card.back else second
-    # `dataclasses.replace` without its __init__ (as identity copies cards): this runs for every card
-    copy = object.__new__(Card)
-    copy.__dict__.update(card.__dict__, guarded=(card.kind, card.front, card.back, first, second))
-    return copy
+    return replaced(card, guarded=(card.kind, card.front, card.back, first, second))
 
 
 def guarded_now(card: Card) -> bool:
