@@ -140,6 +140,10 @@ class _Placer:
         self._file_services: dict[Path, Service | None] = {}
         self._slugs: dict[str, str] = {}
         self._titles: dict[str, list[Service] | None] = {}
+        # Many cards share their tags and heading path: each kept as one object, once in memory
+        # and in the cache (pickle writes an object it has seen as a reference).
+        self._tags: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._contexts: dict[str, str] = {}
 
     def place(self, card: Card) -> Card:
         exam = self.exams.exam(card)
@@ -153,7 +157,14 @@ class _Placer:
             f"service::{self.slug(service.id if service else 'none')}",
             f"source::{self.slug(card.source.path.stem)}",
         )
-        return replaced(card, exam=exam.code, domain=domain, service=service.id if service else "", tags=tags)
+        return replaced(
+            card,
+            exam=exam.code,
+            domain=domain,
+            service=service.id if service else "",
+            tags=self._tags.setdefault(tags, tags),
+            context=self._contexts.setdefault(card.context, card.context),
+        )
 
     def slug(self, text: str) -> str:
         if text not in self._slugs:

@@ -136,6 +136,9 @@ class Card:
     pinned_id: str | None = None  # the section's `<!-- id: ... -->`, identity that survives renames
     mtime: int = 0  # when the content last changed (from the lock file); 0: not yet assigned
     removed: bool = False  # gone from the notes, still shipped so that Anki can tag it
+    # The front and back fields as packaged, made by the per-file work with what they were made
+    # from: (kind, front, back, Front field, Back field); see ankigen.note_fields.
+    guarded: tuple[str, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def location(self) -> str:

@@ -137,7 +137,8 @@ def _process(
     else:
         blobs = _in_workers(work, todo, config, workers, tick)
         with paused_gc():  # unpickling the workers' results makes objects, not garbage
-            for task, blob in zip(todo, blobs, strict=True):
+            for i, task in enumerate(todo):
+                blob, blobs[i] = blobs[i], b""  # each let go once unpickled: not all held to the end
                 results[task.index] = cast(R, report_of(blob))
                 if cache is not None:
                     cache.store(task.source, task.key, blob)

@@ -20,6 +20,7 @@ from ankigen.extract import extract_report
 from ankigen.inline_memo import InlineMemoMarkdown
 from ankigen.media import MediaOptions, MediaResolution, attach_media, new_fetcher, resolve_media
 from ankigen.model import Card, Diagnostic, Document, SilentSection, SourceFile
+from ankigen.note_fields import with_guarded
 from ankigen.parse import parse_file
 from ankigen.parse.markdown import new_markdown
 from ankigen.render import Renderer
@@ -71,8 +72,10 @@ def process_and_classify(
     if mine is None:
         mine = globbed_exams([source.path], config)[source.path] if places_by_glob(config) else ""
     placed = classify_cards(report.cards, config, [report.document], {source.path: mine})
+    # the notes' fields guarded here, in the workers, so that packaging only looks them up
+    cards = tuple(with_guarded(card) for card in placed.cards)
     return dataclasses.replace(
-        report, cards=placed.cards, classified=True, placement=placed.diagnostics, globbed=mine
+        report, cards=cards, classified=True, placement=placed.diagnostics, globbed=mine
     )
 
 

@@ -18,11 +18,11 @@ from ankigen.discover import discover
 from ankigen.errors import LockError
 from ankigen.exam_placing import globbed_exams, places_by_glob
 from ankigen.extract import distinct_cards
-from ankigen.field_memo import FieldMemo, load_field_memo, save_field_memo
 from ankigen.gc_pause import paused_gc
+from ankigen.heap import trim_heap
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.incremental import Carried, Incremental, fast_identity, incremental
-from ankigen.lockfile import LOCK_FILE, Lock, LockEntry, read_lock, write_lock, write_lock_content
+from ankigen.lockfile import LOCK_FILE, Lock, LockEntry, read_lock, render_lock_bytes, write_lock_content
 from ankigen.media import MediaOptions, audit_media
 from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, MediaReport
 from ankigen.package import DeckSpec, write_package
@@ -147,8 +147,20 @@ def build(paths: Sequence[Path], config: Config, options: BuildOptions) -> Build
     # One pause over the whole build (the per-file work resumes the collector): every pause that
     # ends makes the collector walk what was made during it.  See ankigen.gc_pause.
     with paused_gc():
-        checked = check(paths, config, options.media, use_lock=options.lock != "ignore", run=options.run)
-        return _write_decks(checked, config, options)
+        # What the files gave is in the cards now: their parsed documents are let go before the
+        # decks are written, and inside, the lock as read and identity's entries; so no name
+        # here may hold what `check` gives.
+        return _write_decks(
+            _without_documents(
+                check(paths, config, options.media, use_lock=options.lock != "ignore", run=options.run)
+            ),
+            config,
+            options,
+        )
+
+
+def _without_documents(checked: CheckResult) -> CheckResult:
+    return dataclasses.replace(checked, files=())
 
 
 def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) -> BuildResult:
@@ -177,30 +189,35 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
                 deck_name(card, config),
             )
         groups[named[0]].append((named[1], card))
+    cards, diagnostics, media = checked.cards, checked.diagnostics, checked.media
+    lock_changed = identity.changed
+    content = None
+    if carried is None and options.lock == "update" and identity.changed and not unread:
+        content = render_lock_bytes(identity.entries)  # now, so that the entries can go before the decks
+    kept = identity if carried is not None else None  # the next snapshot is made of it
+    del checked, identity  # the caller holds neither: the lock as read and identity's entries go
+    trim_heap()  # what they held, handed back to the system before SQLite needs memory
     timestamp = _source_date_epoch()
     cache_dir = options.run.cache_dir if options.run else None
-    memo = load_field_memo(cache_dir) if cache_dir else FieldMemo()
     decks: list[DeckFile] = [
-        write_package(DeckSpec(filename, tuple(cards)), options.out_dir, timestamp, memo, cache_dir)
-        for filename, cards in sorted(groups.items())
+        write_package(DeckSpec(filename, tuple(members)), options.out_dir, timestamp, cache_dir)
+        for filename, members in sorted(groups.items())
     ]
-    if cache_dir:
-        save_field_memo(cache_dir, memo)
-    if carried is not None:  # the lock rendered once, for writing it and for the next snapshot
-        content = carried.lock_content(identity)
-        if options.lock == "update" and identity.changed and not unread:
+    if carried is not None and kept is not None:  # the lock rendered once, for writing it and the snapshot
+        content = carried.lock_content(kept)
+        if options.lock == "update" and lock_changed and not unread:
             write_lock_content(config.root, content)
         if not unread:
-            _keep_snapshot(carried, identity, content, config.root, cache_dir)
-    elif options.lock == "update" and identity.changed and not unread:
-        write_lock(config.root, identity.entries)
+            _keep_snapshot(carried, kept, content, config.root, cache_dir)
+    elif content is not None:
+        write_lock_content(config.root, content)
     return BuildResult(
         tuple(decks),
-        checked.cards,
-        checked.diagnostics,
-        checked.media,
+        cards,
+        diagnostics,
+        media,
         removed=removed,
-        lock_changed=identity.changed,
+        lock_changed=lock_changed,
         counts=counts,
         incremental=carried is not None and carried.fast is not None,
     )

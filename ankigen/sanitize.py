@@ -88,6 +88,10 @@ _NEEDS_NH3 = re.compile("[<>&\xa0]")
 _KEPT_TAGS = sorted(TAGS & {"strong", "em", "code", "s"})  # only while the allow-list keeps them
 _KEPT_BY_NH3 = re.compile(f"<(/?)({'|'.join(_KEPT_TAGS)})>|&(?:amp|lt|gt);")
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
+# What `text_field` changes: what html.escape escapes, braces, controls and cloze placeholders.
+_TEXT_SPECIAL = re.compile(
+    "[&<>{}" + "".join(re.escape(chr(code)) for code in _CONTROLS) + f"{_OPEN}{_NUMBER_END}{_CLOSE}]"
+)
 
 
 def cloze_open(number: int) -> str:
@@ -238,4 +242,6 @@ def has_written_clozes(source: str) -> bool:
 
 def text_field(text: str) -> str:
     """Plain text (a heading path, a file location) as field HTML that shows exactly that text."""
+    if _TEXT_SPECIAL.search(text) is None:  # most text: nothing to escape, drop or strip
+        return text
     return html.escape(strip_cloze_placeholders(text).translate(_CONTROLS), quote=False).translate(_BRACES)

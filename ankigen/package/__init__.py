@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,10 +19,9 @@ import genanki
 
 from ankigen.atomic import atomic_file
 from ankigen.errors import OutputError
-from ankigen.field_memo import FieldMemo
 from ankigen.model import Card, DeckFile
 from ankigen.package.archive import write_apkg
-from ankigen.package.collection import CollectionError, FreshNote, Plan, assemble
+from ankigen.package.collection import CollectionError, CollectionWriter, Plan
 from ankigen.package.models import (
     CLOZE_FIELDS,
     CLOZE_MODEL_ID,
@@ -65,18 +65,15 @@ def write_package(
     spec: DeckSpec,
     out_dir: Path,
     timestamp: float | None = None,
-    memo: FieldMemo | None = None,
     cache_dir: Path | None = None,
 ) -> DeckFile:
     """Write one .apkg atomically: a temporary file in the same folder, then a rename.
 
     A build killed at any moment leaves the previous .apkg as it was (and no partial file), and
     two builds writing into one folder each rename a complete file of their own into place.
-    `memo` holds fields already sanitised (by a previous build), which need not be again.
     With `cache_dir`, the previous build's collection of this package is read from it (its
     unchanged notes reused) and this one's is kept there for the next build.
     """
-    memo = memo or FieldMemo()
     when = time.time() if timestamp is None else timestamp
     target = out_dir / spec.filename
     if out_dir.exists() and not out_dir.is_dir():
@@ -84,13 +81,12 @@ def write_package(
     if target.is_dir():
         raise OutputError(f"{target}: is a folder, so the deck cannot be written there")
     previous = load_previous(cache_dir, spec.filename) if cache_dir else None
+    keyed = cache_dir is not None
     try:
-        plan = _plan(spec, when, memo, previous, keyed=cache_dir is not None)
-        collection = assemble(plan, when, previous.collection if previous else None)
+        plan, collection = _collection(spec, when, previous, keyed)
     except (CollectionError, OverflowError, sqlite3.DatabaseError):
         # the previous collection was not what its manifest said: write every note afresh
-        plan = _plan(spec, when, memo, None, keyed=cache_dir is not None)
-        collection = assemble(plan, when)
+        plan, collection = _collection(spec, when, None, keyed)
     del previous  # as large as the collection: not kept through the zip
     media = {
         ref.stored_name: ref.path for _, card in spec.cards for ref in card.media if ref.path is not None
@@ -107,21 +103,34 @@ def write_package(
     return DeckFile(target, tuple(deck.name for deck in plan.decks), len(spec.cards), len(media))
 
 
+def _collection(
+    spec: DeckSpec, timestamp: float, previous: PreviousBuild | None, keyed: bool = True
+) -> tuple[Plan, bytes]:
+    """The package's plan and its collection, each note written by genanki as it is made."""
+    with CollectionWriter(timestamp) as writer:
+        plan = _plan(spec, timestamp, previous, keyed, writer.write)
+        return plan, writer.finish(plan, previous.collection if previous else None)
+
+
 def _plan(
-    spec: DeckSpec, timestamp: float, memo: FieldMemo, previous: PreviousBuild | None, keyed: bool = True
+    spec: DeckSpec,
+    timestamp: float,
+    previous: PreviousBuild | None,
+    keyed: bool,
+    write: Callable[[genanki.Note, int, int], None],
 ) -> Plan:
     """Every note in the order genanki writes them (deck by deck, each deck's notes in the
-    package's order) with the ids genanki's counter gives them: written by genanki when the
-    previous collection has no note of the same key, reused from it otherwise.  Without a cache
-    (`keyed` false) nothing is reused or kept, so no note's key is worked out."""
+    package's order) with the ids genanki's counter gives them: made and handed to `write` (with
+    its id and deck id) when the previous collection has no note of the same key, reused from it
+    otherwise.  Without a cache (`keyed` false) nothing is reused or kept, so no note's key is
+    worked out."""
     by_deck: dict[str, list[tuple[int, Card, bytes]]] = {}
     for position, (deck_name, card) in enumerate(spec.cards, start=1):
         key = note_key(card, deck_name, timestamp) if keyed or previous else b""
         by_deck.setdefault(deck_name, []).append((position, card, key))
     known = previous.notes if previous else {}
-    memo.expect(4 * sum(key not in known for entries in by_deck.values() for _, _, key in entries))
     decks: list[genanki.Deck] = []
-    fresh: list[FreshNote] = []
+    fresh = 0
     reused: list[tuple[int, int, int]] = []
     keys: list[bytes] = []
     ids: list[int] = []
@@ -135,10 +144,11 @@ def _plan(
             if model.model_id not in deck.models:  # genanki adds a deck's note types in its notes' order
                 deck.add_model(model)
             found = known.get(key)
-            if found is None:
-                note = genanki_note(card, position, memo)
+            if found is None:  # made, written and let go: no note is held for the whole package
+                note = genanki_note(card, position)
                 count = len(note.cards)
-                fresh.append(FreshNote(note, next_id, deck.deck_id))
+                write(note, next_id, deck.deck_id)
+                fresh += 1
             else:
                 count = found[1]
                 reused.append((found[0], next_id, position))
@@ -146,4 +156,4 @@ def _plan(
             ids.append(next_id)
             counts.append(count)
             next_id += 1 + count
-    return Plan(tuple(decks), tuple(fresh), tuple(reused), tuple(keys), tuple(ids), tuple(counts))
+    return Plan(tuple(decks), fresh, tuple(reused), tuple(keys), tuple(ids), tuple(counts))

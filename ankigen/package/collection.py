@@ -22,12 +22,14 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
-__all__ = ["CollectionError", "FreshNote", "Plan", "assemble"]
+__all__ = ["CollectionError", "CollectionWriter", "Plan"]
 
 # the columns of genanki's notes and cards tables after the ids (and, for cards, before and after `due`)
 _NOTE_COLUMNS = ("guid", "mid", "mod", "usn", "tags", "flds", "sfld", "csum", "flags", "data")
 _CARD_HEAD = ("did", "ord", "mod", "usn", "type", "queue")
 _CARD_TAIL = ("ivl", "factor", "reps", "lapses", "left", "odue", "odid", "flags", "data")
+# genanki's rows are put into SQLite this many notes at a time
+_BATCH = 1000
 
 
 def _columns(table: str, names: tuple[str, ...]) -> str:
@@ -39,41 +41,95 @@ class CollectionError(Exception):
 
 
 @dataclass(frozen=True)
-class FreshNote:
-    """A note genanki writes, with the id genanki's counter gives it."""
-
-    note: genanki.Note
-    note_id: int
-    deck_id: int
-
-
-@dataclass(frozen=True)
 class Plan:
     """Every note of a package, in the order genanki writes them (deck by deck)."""
 
     decks: tuple[genanki.Deck, ...]  # with their note types, but no notes
-    fresh: tuple[FreshNote, ...]
+    fresh: int  # how many notes genanki wrote (`CollectionWriter.write`)
     reused: tuple[tuple[int, int, int], ...]  # (note id in the previous collection, note id, due)
     keys: tuple[bytes, ...]  # every note's notes.note_key, its id and its number of cards
     ids: tuple[int, ...]
     counts: tuple[int, ...]
 
 
-def assemble(plan: Plan, timestamp: float, previous: bytes | None = None) -> bytes:
-    """The collection's bytes; `previous` is the collection `plan.reused` points into."""
-    if plan.reused and previous is None:
-        raise CollectionError("notes to reuse but no previous collection")
-    connection = sqlite3.connect(":memory:", isolation_level=None)
-    try:
+class _Rows:
+    """What genanki is handed as its cursor: it keeps the rows genanki inserts, to be put into
+    SQLite by the batch (`flush`: one executemany per statement, genanki's own statements) rather
+    than one statement each.  genanki reads a note's id back as `lastrowid`, which for these
+    tables (an INTEGER PRIMARY KEY given first) is the id the row was given."""
+
+    def __init__(self) -> None:
+        self.lastrowid: int | None = None
+        self._rows: dict[str, list[Sequence[object]]] = {}
+
+    def execute(self, sql: str, params: Sequence[object]) -> None:
+        rows = self._rows.get(sql)
+        if rows is None:
+            rows = self._rows[sql] = []
+        rows.append(params)
+        first = params[0]
+        self.lastrowid = first if isinstance(first, int) else None
+
+    def flush(self, connection: sqlite3.Connection) -> None:
+        for sql, rows in self._rows.items():
+            connection.executemany(sql, rows)
+        self._rows.clear()
+
+
+class CollectionWriter:
+    """The collection of one package, written note by note (`write`), then whole (`finish`).
+
+    genanki writes each note that changed into TEMP copies of its notes and cards tables as the
+    note is made, so no note is held after it is written (SQLite looks a table name up in `temp`
+    before `main`, so genanki's own statements land there).  SQLite keeps `temp` in a small page
+    cache and spills it to an anonymous temporary file, so the rows are not held in memory twice
+    (which measured ~60 MB more at 10k sections than keeping them in memory)."""
+
+    def __init__(self, timestamp: float) -> None:
+        self._timestamp = timestamp
+        self._connection = sqlite3.connect(":memory:", isolation_level=None)
+        self._rows = _Rows()
+        self._pending = 0
+        connection = self._connection
         connection.executescript(APKG_SCHEMA)
-        indexes = connection.execute(
+        self._indexes = connection.execute(
             "SELECT name, sql FROM main.sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid"
         ).fetchall()
-        for name, _ in indexes:  # built after the rows, from sorted entries: packed pages, and faster
+        for name, _ in self._indexes:  # built after the rows, from sorted entries: packed pages, and faster
             connection.execute(f'DROP INDEX main."{name}"')
+        for table in ("notes", "cards"):
+            (sql,) = connection.execute(
+                "SELECT sql FROM main.sqlite_master WHERE name = ?", (table,)
+            ).fetchone()
+            connection.execute(sql.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        connection.execute("BEGIN")
+
+    def __enter__(self) -> CollectionWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._connection.close()
+
+    def write(self, note: genanki.Note, note_id: int, deck_id: int) -> None:
+        """genanki writes `note` with the ids from `note_id` on, into the deck `deck_id`."""
+        note.write_to_db(self._rows, self._timestamp, deck_id, itertools.count(note_id))
+        self._pending += 1
+        if self._pending >= _BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        self._rows.flush(self._connection)
+        self._pending = 0
+
+    def finish(self, plan: Plan, previous: bytes | None = None) -> bytes:
+        """The collection's bytes; `previous` is the collection `plan.reused` points into."""
+        self._flush()
+        connection = self._connection
+        connection.execute("COMMIT")
+        if plan.reused and previous is None:
+            raise CollectionError("notes to reuse but no previous collection")
         notes_from, cards_from = [], []
         if plan.fresh:
-            _write_fresh(connection, plan.fresh, timestamp)
             notes_from.append(f"SELECT n.id, {_columns('n', _NOTE_COLUMNS)} FROM temp.notes n")
             cards_from.append(
                 f"SELECT c.id, c.nid, {_columns('c', _CARD_HEAD)}, c.due, {_columns('c', _CARD_TAIL)}"
@@ -95,26 +151,8 @@ def assemble(plan: Plan, timestamp: float, previous: bytes | None = None) -> byt
                 f"SELECT c.id - r.old + r.new, r.new, {_columns('c', _CARD_HEAD)}, r.due,"
                 f" {_columns('c', _CARD_TAIL)} FROM temp.reuse r JOIN previous.cards c ON c.nid = r.old"
             )
-        _fill(connection, plan, timestamp, notes_from, cards_from, [sql for _, sql in indexes])
+        _fill(connection, plan, self._timestamp, notes_from, cards_from, [sql for _, sql in self._indexes])
         return connection.serialize()
-    finally:
-        connection.close()
-
-
-def _write_fresh(connection: sqlite3.Connection, notes: Sequence[FreshNote], timestamp: float) -> None:
-    """genanki writes `notes` into TEMP copies of its notes and cards tables: SQLite looks a table
-    name up in `temp` before `main`, so genanki's own statements land there, and `main` is
-    filled from them in id order later, as it is from reused rows.  SQLite keeps `temp` in a
-    small page cache and spills it to an anonymous temporary file, so the rows are not held in
-    memory twice (which measured ~60 MB more at 10k sections than keeping them in memory)."""
-    for table in ("notes", "cards"):
-        (sql,) = connection.execute("SELECT sql FROM main.sqlite_master WHERE name = ?", (table,)).fetchone()
-        connection.execute(sql.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
-    connection.execute("BEGIN")
-    cursor = connection.cursor()
-    for fresh in notes:
-        fresh.note.write_to_db(cursor, timestamp, fresh.deck_id, itertools.count(fresh.note_id))
-    connection.execute("COMMIT")
 
 
 def _fill(

@@ -14,10 +14,9 @@ from collections.abc import Iterator
 
 import genanki
 
-from ankigen.field_memo import FieldMemo
 from ankigen.model import Card
+from ankigen.note_fields import note_fields
 from ankigen.package.models import CLOZE_MODEL, QA_MODEL
-from ankigen.sanitize import sanitize, sanitize_cloze, text_field
 
 __all__ = ["TimedNote", "genanki_note", "model_of", "note_key", "note_mod"]
 
@@ -38,10 +37,6 @@ class TimedNote(genanki.Note):  # type: ignore[misc]
 
 def model_of(card: Card) -> genanki.Model:
     return QA_MODEL if card.kind == "qa" else CLOZE_MODEL
-
-
-def _source(card: Card) -> str:
-    return f"removed from {card.source.display}" if card.removed else card.location
 
 
 def note_mod(card: Card, timestamp: float) -> int:
@@ -69,27 +64,16 @@ def note_key(card: Card, deck_name: str, timestamp: float) -> bytes:
     return hashlib.blake2b(pickle.dumps(shape, protocol=5), digest_size=16).digest()
 
 
-def genanki_note(card: Card, position: int = 0, memo: FieldMemo | None = None) -> genanki.Note:
-    memo = memo or FieldMemo()
-    # Every field passes the field guard here, whatever rule made it: a rule that forgot to
-    # escape cannot put active content, stray braces or a field separator into the package.
-    if card.kind == "qa":
-        first = memo.field(sanitize, "html", card.front)
-    else:
-        first = memo.field(sanitize_cloze, "cloze", card.front)
-    second = memo.field(sanitize, "html", card.back)
+def genanki_note(card: Card, position: int = 0) -> genanki.Note:
+    """The note of `card`, with the fields `ankigen.note_fields` gives it."""
+    fields = note_fields(card)
     note = TimedNote(
         card.mtime,
         model=model_of(card),
-        fields=[
-            first,
-            second,
-            memo.field(text_field, "text", card.context),
-            memo.field(text_field, "text", _source(card)),
-        ],
+        fields=list(fields),
         guid=card.guid,
         tags=list(card.tags),
-        sort_field=first,
+        sort_field=fields[0],
         due=position,  # Anki shows new cards by due position: keep the notes' own order
     )
     if card.removed:  # never new cards for a first import; existing cards keep their state
