@@ -25,6 +25,7 @@ from ankigen.incremental import Carried, Incremental, fast_identity, incremental
 from ankigen.lockfile import LOCK_FILE, Lock, LockEntry, read_lock, render_lock_bytes, write_lock_content
 from ankigen.media import MediaOptions, audit_media
 from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, MediaReport
+from ankigen.note_keys import NoteKeys, note_keys
 from ankigen.package import DeckSpec, write_package
 from ankigen.parallel import RunOptions, run_files_served
 from ankigen.per_file import FileReport, classify_reports, process_and_classify, process_file
@@ -180,7 +181,9 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
     unread = {d.path for d in checked.diagnostics if d.severity == "error"}
     removed = tuple(card for card in identity.removed if card.source.display not in unread)
     groups: dict[str, list[tuple[str, Card]]] = defaultdict(list)
+    group_keys: dict[str, list[bytes | None]] = defaultdict(list)
     names: dict[tuple[str, str], tuple[str, str]] = {}  # package and deck are named by exam and domain
+    placed: list[tuple[str, str, Card]] = []
     for card in (*checked.cards, *removed):
         named = names.get((card.exam, card.domain))
         if named is None:
@@ -188,7 +191,14 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
                 package_name(card, config, options.split),
                 deck_name(card, config),
             )
-        groups[named[0]].append((named[1], card))
+        placed.append((*named, card))
+    cache_dir = options.run.cache_dir if options.run else None
+    keyed = _note_keys(placed[: len(checked.cards)], carried) if carried is not None and cache_dir else None
+    for at, (package, deck, card) in enumerate(placed):
+        groups[package].append((deck, card))
+        if keyed is not None:  # the removed notes' keys are worked out when packaged
+            group_keys[package].append(keyed.keys[at] if at < len(keyed.keys) else None)
+    del placed
     cards, diagnostics, media = checked.cards, checked.diagnostics, checked.media
     lock_changed = identity.changed
     content = None
@@ -198,9 +208,13 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
     del checked, identity  # the caller holds neither: the lock as read and identity's entries go
     trim_heap()  # what they held, handed back to the system before SQLite needs memory
     timestamp = _source_date_epoch()
-    cache_dir = options.run.cache_dir if options.run else None
     decks: list[DeckFile] = [
-        write_package(DeckSpec(filename, tuple(members)), options.out_dir, timestamp, cache_dir)
+        write_package(
+            DeckSpec(filename, tuple(members), tuple(group_keys.get(filename, ()))),
+            options.out_dir,
+            timestamp,
+            cache_dir,
+        )
         for filename, members in sorted(groups.items())
     ]
     if carried is not None and kept is not None:  # the lock rendered once, for writing it and the snapshot
@@ -208,7 +222,7 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
         if options.lock == "update" and lock_changed and not unread:
             write_lock_content(config.root, content)
         if not unread:
-            _keep_snapshot(carried, kept, content, config.root, cache_dir)
+            _keep_snapshot(carried, kept, content, config.root, cache_dir, keyed)
     elif content is not None:
         write_lock_content(config.root, content)
     return BuildResult(
@@ -223,13 +237,32 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
     )
 
 
+def _note_keys(placed: Sequence[tuple[str, str, Card]], carried: Carried) -> NoteKeys:
+    """The package keys of the notes, those of the files kept from the snapshot as it holds them."""
+    snapshot = carried.base.snapshot if carried.fast else None
+    kept = {d: s for d, s in snapshot.files.items() if d not in carried.base.changed} if snapshot else {}
+    return note_keys([(deck, card) for _, deck, card in placed], kept)
+
+
 def _keep_snapshot(
-    carried: Carried, identity: IdentityResult, content: bytes, root: Path, cache_dir: Path | None
+    carried: Carried,
+    identity: IdentityResult,
+    content: bytes,
+    root: Path,
+    cache_dir: Path | None,
+    keyed: NoteKeys | None = None,
 ) -> None:
     """Keep this build's snapshot for the next one, if the lock file holds what it says."""
     snapshot = carried.next_snapshot(identity, content)
     if snapshot is None or cache_dir is None:
         return
+    if keyed is not None:  # with each file's notes' package keys, as this build worked them out
+        files = {
+            display: dataclasses.replace(state, note_keys=kept[0], decks=kept[1])
+            for display, state in snapshot.files.items()
+            for kept in [keyed.files.get(display, (b"", ()))]
+        }
+        snapshot = dataclasses.replace(snapshot, files=files)
     try:
         on_disk = (root / LOCK_FILE).read_bytes()
     except OSError:

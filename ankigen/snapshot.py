@@ -25,7 +25,7 @@ __all__ = ["FileState", "Snapshot", "guard_of", "lock_digest", "save_snapshot", 
 
 _FOLDER = "snapshot"
 _FILE = "build.pickle"
-_FORMAT = 1
+_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,10 @@ class FileState:
     mtimes: tuple[int, ...]  # and their modification times
     keys: frozenset[str]  # every identity key its notes had on the way (`independence.file_keys`)
     warnings: tuple[Diagnostic, ...] = ()  # identity's, about its notes that share a key
+    # the package key of each of its notes (`package.notes.note_key`, 16 bytes each, joined) and
+    # its deck, in build order; empty when some note's key depended on the build's time
+    note_keys: bytes = b""
+    decks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

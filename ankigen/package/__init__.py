@@ -54,6 +54,7 @@ class DeckSpec:
 
     filename: str
     cards: tuple[tuple[str, Card], ...]  # (deck name, card)
+    keys: tuple[bytes | None, ...] = ()  # each card's note_key when known already (`ankigen.note_keys`)
 
 
 def deck_id(name: str) -> int:
@@ -125,8 +126,9 @@ def _plan(
     otherwise.  Without a cache (`keyed` false) nothing is reused or kept, so no note's key is
     worked out."""
     by_deck: dict[str, list[tuple[int, Card, bytes]]] = {}
-    for position, (deck_name, card) in enumerate(spec.cards, start=1):
-        key = note_key(card, deck_name, timestamp) if keyed or previous else b""
+    given = spec.keys or (None,) * len(spec.cards)
+    for position, ((deck_name, card), known_key) in enumerate(zip(spec.cards, given, strict=True), start=1):
+        key = known_key or (note_key(card, deck_name, timestamp) if keyed or previous else b"")
         by_deck.setdefault(deck_name, []).append((position, card, key))
     known = previous.notes if previous else {}
     decks: list[genanki.Deck] = []
