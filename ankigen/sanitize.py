@@ -73,8 +73,10 @@ _OPEN, _NUMBER_END, _CLOSE = "\ufdd0", "\ufdd1", "\ufdd2"
 CLOZE_CLOSE = _CLOSE
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_NUMBER_END}|{_CLOSE}")
 _OPEN_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_NUMBER_END}")
-_MARKER = re.compile(r"\{\{c(\d+)::|\}\}")
-_MARKDOWN_MARKER = re.compile(r"(?<!\\)\{\{c(\d+)::|\}\}")  # in Markdown, `\{{` is a literal brace
+# A cloze opens only where Anki and genanki make a card of it: numbered from 1 and not empty
+# (`{{c1::}}` and `{{c0::x}}` make none, so they are text).  In Markdown, `\{{` is a literal brace.
+_MARKER = re.compile(r"\{\{c(0*[1-9]\d*)::(?!\}\})|\}\}")
+_MARKDOWN_MARKER = re.compile(r"(?<!\\)\{\{c(0*[1-9]\d*)::(?!\}\})|\}\}")
 _CONTROLS = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0D, 0x20), 0x7F, 0xFEFF])
 _PLACEHOLDERS = dict.fromkeys(map(ord, (_OPEN, _NUMBER_END, _CLOSE)))
 _CONTROL_CHARS = re.compile("[" + "".join(re.escape(chr(code)) for code in _CONTROLS) + "]")

@@ -7,6 +7,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -52,6 +53,12 @@ def _build_and_check(files: dict[str, bytes]) -> None:
                 assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f\ufdd0-\ufdd2]", value)
             if note.notetype == "ankigen Cloze":
                 assert cloze_numbers(note.fields["Text"])
+
+
+@pytest.mark.parametrize("text", ["{{c1::}}", "{{c0::zero}}", "# T\n\nsome {{c1::}} text and {{c2::more}}\n"])
+def test_clozes_anki_makes_no_card_of_are_text(text: str) -> None:
+    """hypothesis found it: a note made only of `{{c1::}}` was a cloze note without a card."""
+    _build_and_check({"empty.md": text.encode("utf-16")})
 
 
 @SETTINGS

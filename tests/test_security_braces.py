@@ -89,6 +89,10 @@ def test_cloze_guard_keeps_real_markers_and_escapes_the_rest() -> None:
     assert sanitize_cloze("{{c1::open and never closed") == "&#123;&#123;c1::open and never closed"
     # A cloze closed inside an element nh3 removes loses its partner too, not the field.
     assert "{{" not in sanitize_cloze("<script>{{c1::x</script>}} after")
+    # Anki (and genanki) make no card of an empty cloze or of c0: they are text, not markers.
+    assert sanitize_cloze("{{c1::}} {{c0::x}} {{c02::y}}") == (
+        "&#123;&#123;c1::&#125;&#125; &#123;&#123;c0::x&#125;&#125; {{c2::y}}"
+    )
 
 
 def test_written_out_clozes_from_inline_html_survive_packaging() -> None:
