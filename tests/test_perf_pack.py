@@ -92,10 +92,11 @@ def test_a_card_changed_after_its_files_work_is_guarded_again(placed: tuple[tupl
 
 
 def test_notes_written_by_the_batch_are_the_rows_genanki_writes(
-    placed: tuple[tuple[str, Card], ...], monkeypatch: pytest.MonkeyPatch
+    placed: tuple[tuple[str, Card], ...], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setattr(collection_module, "_BATCH", 7)  # many batches, the last one partial
-    plan, ours = _collection(DeckSpec("x.apkg", placed), EPOCH, None, keyed=False)
+    plan = _collection(DeckSpec("x.apkg", placed), EPOCH, None, False, tmp_path / "x.anki2")
+    ours = (tmp_path / "x.anki2").read_bytes()
     assert plan.fresh == len(placed)
     decks: dict[str, genanki.Deck] = {}
     for position, (name, card) in enumerate(placed, start=1):

@@ -38,14 +38,17 @@ def corpus_cards(tmp_path_factory: pytest.TempPathFactory) -> tuple[tuple[str, C
     return tuple((deck_name(card, config), card) for card in cards)
 
 
-def _previous(plan: Plan, collection: bytes) -> PreviousBuild:
+def _previous(plan: Plan, collection: Path) -> PreviousBuild:
     return PreviousBuild(
         collection, dict(zip(plan.keys, zip(plan.ids, plan.counts, strict=True), strict=True))
     )
 
 
-def _build(spec: DeckSpec, timestamp: float, previous: PreviousBuild | None) -> tuple[Plan, bytes]:
-    return _collection(spec, timestamp, previous)
+def _build(
+    spec: DeckSpec, timestamp: float, previous: PreviousBuild | None, target: Path
+) -> tuple[Plan, bytes]:
+    plan = _collection(spec, timestamp, previous, True, target)
+    return plan, target.read_bytes()
 
 
 def _rows(database: bytes) -> dict[str, list[tuple[object, ...]]]:
@@ -60,9 +63,11 @@ def _rows(database: bytes) -> dict[str, list[tuple[object, ...]]]:
         connection.close()
 
 
-def test_the_collection_holds_the_rows_genanki_writes(corpus_cards: tuple[tuple[str, Card], ...]) -> None:
+def test_the_collection_holds_the_rows_genanki_writes(
+    corpus_cards: tuple[tuple[str, Card], ...], tmp_path: Path
+) -> None:
     spec = DeckSpec("x.apkg", corpus_cards)
-    plan, ours = _build(spec, EPOCH, None)
+    plan, ours = _build(spec, EPOCH, None, tmp_path / "x.anki2")
     decks: dict[str, genanki.Deck] = {}  # written the way genanki writes a package: deck by deck
     for position, (name, card) in enumerate(spec.cards, start=1):
         deck = decks.setdefault(name, genanki.Deck(deck_id(name), name))
@@ -111,19 +116,19 @@ def _edited(cards: tuple[tuple[str, Card], ...], rng: random.Random) -> tuple[tu
 
 
 def test_reusing_the_previous_collection_gives_the_same_bytes(
-    corpus_cards: tuple[tuple[str, Card], ...],
+    corpus_cards: tuple[tuple[str, Card], ...], tmp_path: Path
 ) -> None:
     rng = random.Random(7)
     cards = corpus_cards
     spec = DeckSpec("x.apkg", cards)
-    plan, built = _build(spec, EPOCH, None)
+    plan, built = _build(spec, EPOCH, None, tmp_path / "built0.anki2")
     for round_ in range(8):
         cards = _edited(cards, rng)
         spec = DeckSpec("x.apkg", cards)
         timestamp = EPOCH + 1000 * round_ if round_ % 2 else EPOCH  # every id moves, nothing else
-        previous = _previous(plan, built)
-        plan, built = _build(spec, timestamp, previous)
-        _, scratch = _build(spec, timestamp, None)
+        previous = _previous(plan, tmp_path / f"built{round_}.anki2")
+        plan, built = _build(spec, timestamp, previous, tmp_path / f"built{round_ + 1}.anki2")
+        _, scratch = _build(spec, timestamp, None, tmp_path / f"scratch{round_}.anki2")
         assert built == scratch, f"round {round_}"
         changed = sum(key not in previous.notes for key in plan.keys)
         assert plan.fresh == changed < 10 and len(plan.reused) == len(cards) - changed

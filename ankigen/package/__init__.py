@@ -8,6 +8,7 @@ bytes are those of a build that wrote them all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import sqlite3
 import time
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import genanki
 
-from ankigen.atomic import atomic_file
+from ankigen.atomic import atomic_file, temp_name
 from ankigen.errors import OutputError
 from ankigen.model import Card, DeckFile
 from ankigen.package.archive import write_apkg
@@ -32,7 +33,7 @@ from ankigen.package.models import (
     QA_TEMPLATES,
 )
 from ankigen.package.notes import genanki_note, model_of, note_key
-from ankigen.package.previous import PreviousBuild, load_previous, save_previous
+from ankigen.package.previous import PreviousBuild, load_previous, save_previous, scratch_file
 
 __all__ = [
     "CLOZE_FIELDS",
@@ -83,34 +84,48 @@ def write_package(
         raise OutputError(f"{target}: is a folder, so the deck cannot be written there")
     previous = load_previous(cache_dir, spec.filename) if cache_dir else None
     keyed = cache_dir is not None
-    try:
-        plan, collection = _collection(spec, when, previous, keyed)
-    except (CollectionError, OverflowError, sqlite3.DatabaseError):
-        # the previous collection was not what its manifest said: write every note afresh
-        plan, collection = _collection(spec, when, None, keyed)
-    del previous  # as large as the collection: not kept through the zip
     media = {
         ref.stored_name: ref.path for _, card in spec.cards for ref in card.media if ref.path is not None
     }
+    # the collection's own file: in the cache (to be kept there), else hidden and temporary
+    # beside the .apkg; removed unless kept
+    scratch = scratch_file(cache_dir, spec.filename) if cache_dir else None
     try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-        with atomic_file(target) as stream:
-            write_apkg(collection, media, stream, when)
-    except OSError as exc:
-        where = exc.filename if exc.filename and exc.filename != str(target) else out_dir
-        raise OutputError(f"{where}: cannot write {spec.filename}: {exc.strerror or exc}") from None
-    if cache_dir:
-        save_previous(cache_dir, spec.filename, collection, plan.keys, plan.ids, plan.counts)
+        try:
+            out_dir.mkdir(parents=True, exist_ok=True)
+            if scratch is None:
+                scratch = temp_name(target)
+                scratch.touch(exist_ok=False)
+            try:
+                plan = _collection(spec, when, previous, keyed, scratch)
+            except (CollectionError, OverflowError, sqlite3.DatabaseError):
+                # the previous collection was not what its manifest said: write every note afresh
+                plan = _collection(spec, when, None, keyed, scratch)
+            with atomic_file(target) as stream:
+                crc = write_apkg(scratch, media, stream, when)
+        except (OSError, sqlite3.OperationalError) as exc:  # a full disk, a read-only folder
+            failed = getattr(exc, "filename", None)
+            where = failed if failed and failed != str(target) and failed != str(scratch) else out_dir
+            reason = getattr(exc, "strerror", None) or exc
+            raise OutputError(f"{where}: cannot write {spec.filename}: {reason}") from None
+        if cache_dir:
+            save_previous(cache_dir, spec.filename, scratch, crc, plan.keys, plan.ids, plan.counts)
+    finally:
+        if scratch is not None:
+            with contextlib.suppress(OSError):
+                scratch.unlink(missing_ok=True)
     return DeckFile(target, tuple(deck.name for deck in plan.decks), len(spec.cards), len(media))
 
 
 def _collection(
-    spec: DeckSpec, timestamp: float, previous: PreviousBuild | None, keyed: bool = True
-) -> tuple[Plan, bytes]:
-    """The package's plan and its collection, each note written by genanki as it is made."""
+    spec: DeckSpec, timestamp: float, previous: PreviousBuild | None, keyed: bool, target: Path
+) -> Plan:
+    """The package's plan, and its collection written into the file `target`, each note written
+    by genanki as it is made."""
     with CollectionWriter(timestamp) as writer:
         plan = _plan(spec, timestamp, previous, keyed, writer.write)
-        return plan, writer.finish(plan, previous.collection if previous else None)
+        writer.finish(plan, target, previous.collection if previous else None)
+        return plan
 
 
 def _plan(

@@ -17,6 +17,7 @@ import itertools
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import genanki
 from genanki.apkg_col import APKG_COL
@@ -83,11 +84,16 @@ class CollectionWriter:
     note is made, so no note is held after it is written (SQLite looks a table name up in `temp`
     before `main`, so genanki's own statements land there).  SQLite keeps `temp` in a small page
     cache and spills it to an anonymous temporary file, so the rows are not held in memory twice
-    (which measured ~60 MB more at 10k sections than keeping them in memory)."""
+    (which measured ~60 MB more at 10k sections than keeping them in memory).
+
+    The finished collection is copied page by page into a file (`finish`), and the previous
+    build's is read from its file: the collection never exists as Python bytes, which at 50k
+    sections held three ~200 MB copies at once (SQLite's pages, its serialised buffer, bytes)."""
 
     def __init__(self, timestamp: float) -> None:
         self._timestamp = timestamp
-        self._connection = sqlite3.connect(":memory:", isolation_level=None)
+        # URI filenames, for the previous collection ATTACHed read-only (`finish`)
+        self._connection = sqlite3.connect("file::memory:", uri=True, isolation_level=None)
         self._rows = _Rows()
         self._pending = 0
         connection = self._connection
@@ -121,8 +127,10 @@ class CollectionWriter:
         self._rows.flush(self._connection)
         self._pending = 0
 
-    def finish(self, plan: Plan, previous: bytes | None = None) -> bytes:
-        """The collection's bytes; `previous` is the collection `plan.reused` points into."""
+    def finish(self, plan: Plan, target: Path, previous: Path | None = None) -> None:
+        """Write the collection into the file `target` (created, empty or not there), whose
+        bytes depend on nothing but the plan and the rows; `previous` is the collection file
+        `plan.reused` points into."""
         self._flush()
         connection = self._connection
         connection.execute("COMMIT")
@@ -137,8 +145,7 @@ class CollectionWriter:
             )
         if plan.reused:
             assert previous is not None
-            connection.execute("ATTACH ':memory:' AS previous")
-            connection.deserialize(previous, name="previous")
+            connection.execute("ATTACH ? AS previous", (previous.resolve().as_uri() + "?mode=ro",))
             connection.execute("CREATE TEMP TABLE reuse (old INTEGER, new INTEGER PRIMARY KEY, due INTEGER)")
             connection.execute("BEGIN")
             connection.executemany("INSERT INTO temp.reuse VALUES (?, ?, ?)", plan.reused)
@@ -152,7 +159,13 @@ class CollectionWriter:
                 f" {_columns('c', _CARD_TAIL)} FROM temp.reuse r JOIN previous.cards c ON c.nid = r.old"
             )
         _fill(connection, plan, self._timestamp, notes_from, cards_from, [sql for _, sql in self._indexes])
-        return connection.serialize()
+        out = sqlite3.connect(target, isolation_level=None)
+        try:
+            out.execute("PRAGMA journal_mode = OFF")  # a scratch file: no journal file beside it,
+            out.execute("PRAGMA synchronous = OFF")  # and no wait for the disk (the .apkg is synced)
+            connection.backup(out)
+        finally:
+            out.close()
 
 
 def _fill(
