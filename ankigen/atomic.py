@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-__all__ = ["TEMP_SUFFIX", "atomic_file", "is_temporary", "temp_name"]
+__all__ = ["TEMP_SUFFIX", "StagedFile", "atomic_file", "is_temporary", "temp_name"]
 
 TEMP_SUFFIX = ".ankigen-tmp"
 # A temp file untouched this long belongs to a build that died: live ones are written continuously
@@ -41,22 +41,45 @@ def temp_name(target: Path) -> Path:
 @contextlib.contextmanager
 def atomic_file(target: Path) -> Iterator[BinaryIO]:
     """A binary stream whose content replaces `target` when the block ends without an error."""
-    _remove_abandoned(target)
-    fd, named = _open_temp(target)
+    staged = StagedFile(target)
     try:
-        with os.fdopen(fd, "w+b") as stream:
-            yield stream
-            stream.flush()
-            os.fsync(stream.fileno())
-            if named is None:
-                named = _name_anonymous(stream, target)
-        os.replace(named, target)
-        named = None
-    finally:
-        if named is not None:
+        yield staged.stream
+    except BaseException:
+        staged.discard()
+        raise
+    staged.commit()
+
+
+class StagedFile:
+    """A new version of `target`, written now (`stream`) and put in place later (`commit`), or
+    dropped (`discard`): `atomic_file` with the rename left to the caller, so that a file can be
+    written and let go of before other work, and still appear only if that work succeeds."""
+
+    def __init__(self, target: Path) -> None:
+        _remove_abandoned(target)
+        fd, self._named = _open_temp(target)
+        self._target = target
+        self.stream: BinaryIO = os.fdopen(fd, "w+b")
+
+    def commit(self) -> None:
+        try:
+            with self.stream:
+                self.stream.flush()
+                os.fsync(self.stream.fileno())
+                if self._named is None:
+                    self._named = _name_anonymous(self.stream, self._target)
+            os.replace(self._named, self._target)
+            self._named = None
+        finally:
+            self.discard()
+        _sync_folder(self._target.parent)
+
+    def discard(self) -> None:
+        self.stream.close()
+        if self._named is not None:
             with contextlib.suppress(OSError):
-                named.unlink()
-    _sync_folder(target.parent)
+                self._named.unlink()
+            self._named = None
 
 
 def _open_temp(target: Path) -> tuple[int, Path | None]:

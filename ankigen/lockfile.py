@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
-from ankigen.atomic import atomic_file
+from ankigen.atomic import StagedFile, atomic_file
 from ankigen.errors import InputError, OutputError
 from ankigen.model import CardKind, Diagnostic
 
@@ -26,12 +26,13 @@ __all__ = [
     "LOCK_FILE",
     "Lock",
     "LockEntry",
+    "commit_lock",
     "entry_line",
     "parse_line",
     "parse_lock",
     "read_lock",
     "render_lock",
-    "render_lock_bytes",
+    "stage_lock",
     "write_lock",
     "write_lock_content",
 ]
@@ -246,12 +247,32 @@ def render_lock(entries: Iterable[LockEntry]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render_lock_bytes(entries: Iterable[LockEntry]) -> bytes:
-    """`render_lock(entries)` encoded as UTF-8, made line by line: the whole file is never held
-    as text too (at 50k sections that text is 300 MB, with every character two bytes wide)."""
-    parts = [_HEADER.encode("utf-8")]
-    parts.extend(entry_line(entry).encode("utf-8") + b"\n" for entry in sorted(entries, key=lambda e: e.guid))
-    return b"".join(parts)
+def stage_lock(root: Path, entries: Iterable[LockEntry]) -> StagedFile:
+    """`render_lock(entries)`, written line by line to a temporary file (at 50k sections the
+    lock is 150 MB: it is never held whole) that `commit_lock` puts in place once the decks are
+    written; `StagedFile.discard` drops it if they are not."""
+    path = root / LOCK_FILE
+    try:
+        staged = StagedFile(path)
+        try:
+            write = staged.stream.write
+            write(_HEADER.encode("utf-8"))
+            for entry in sorted(entries, key=lambda e: e.guid):
+                write(entry_line(entry).encode("utf-8"))
+                write(b"\n")
+        except BaseException:
+            staged.discard()
+            raise
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    return staged
+
+
+def commit_lock(root: Path, staged: StagedFile) -> None:
+    try:
+        staged.commit()
+    except OSError as exc:
+        raise OutputError(f"{root / LOCK_FILE}: cannot write: {exc.strerror or exc}") from None
 
 
 def entry_line(entry: LockEntry) -> str:

@@ -22,7 +22,15 @@ from ankigen.gc_pause import paused_gc
 from ankigen.heap import trim_heap
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.incremental import Carried, Incremental, fast_identity, incremental
-from ankigen.lockfile import LOCK_FILE, Lock, LockEntry, read_lock, render_lock_bytes, write_lock_content
+from ankigen.lockfile import (
+    LOCK_FILE,
+    Lock,
+    LockEntry,
+    commit_lock,
+    read_lock,
+    stage_lock,
+    write_lock_content,
+)
 from ankigen.media import MediaOptions, audit_media
 from ankigen.model import BuildResult, Card, DeckFile, Diagnostic, MediaReport
 from ankigen.note_keys import NoteKeys, note_keys
@@ -201,30 +209,35 @@ def _write_decks(checked: CheckResult, config: Config, options: BuildOptions) ->
     del placed
     cards, diagnostics, media = checked.cards, checked.diagnostics, checked.media
     lock_changed = identity.changed
-    content = None
+    staged = None  # written now, so that the entries can go before the decks; in place after them
     if carried is None and options.lock == "update" and identity.changed and not unread:
-        content = render_lock_bytes(identity.entries)  # now, so that the entries can go before the decks
+        staged = stage_lock(config.root, identity.entries)
     kept = identity if carried is not None else None  # the next snapshot is made of it
     del checked, identity  # the caller holds neither: the lock as read and identity's entries go
     trim_heap()  # what they held, handed back to the system before SQLite needs memory
     timestamp = _source_date_epoch()
-    decks: list[DeckFile] = [
-        write_package(
-            DeckSpec(filename, tuple(members), tuple(group_keys.get(filename, ()))),
-            options.out_dir,
-            timestamp,
-            cache_dir,
-        )
-        for filename, members in sorted(groups.items())
-    ]
+    try:
+        decks: list[DeckFile] = [
+            write_package(
+                DeckSpec(filename, tuple(members), tuple(group_keys.get(filename, ()))),
+                options.out_dir,
+                timestamp,
+                cache_dir,
+            )
+            for filename, members in sorted(groups.items())
+        ]
+    except BaseException:
+        if staged is not None:
+            staged.discard()
+        raise
     if carried is not None and kept is not None:  # the lock rendered once, for writing it and the snapshot
         content = carried.lock_content(kept)
         if options.lock == "update" and lock_changed and not unread:
             write_lock_content(config.root, content)
         if not unread:
             _keep_snapshot(carried, kept, content, config.root, cache_dir, keyed)
-    elif content is not None:
-        write_lock_content(config.root, content)
+    elif staged is not None:
+        commit_lock(config.root, staged)
     return BuildResult(
         tuple(decks),
         cards,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from ankigen.classify import deck_name
 from ankigen.config import load_config
 from ankigen.identity import assign_identity
-from ankigen.lockfile import Lock, parse_lock, render_lock, render_lock_bytes
+from ankigen.lockfile import LOCK_FILE, Lock, commit_lock, parse_lock, render_lock, stage_lock
 from ankigen.model import Card
 from ankigen.note_fields import guarded_now, note_fields, source_text
 from ankigen.package import DeckSpec, _collection, deck_id, write_package
@@ -149,7 +149,7 @@ def test_text_field_edge_cases() -> None:
         assert text_field(text) == _text_field_the_long_way(text)
 
 
-def test_the_lock_rendered_as_bytes_is_the_lock_rendered_as_text(
+def test_the_lock_staged_line_by_line_is_the_lock_rendered_as_text(
     placed: tuple[tuple[str, Card], ...], tmp_path: Path
 ) -> None:
     cards = [card for _, card in placed]
@@ -157,5 +157,10 @@ def test_the_lock_rendered_as_bytes_is_the_lock_rendered_as_text(
     fresh = identity.entries  # serialised anew
     read = parse_lock(render_lock(fresh)).entries  # written back as their lines were read
     for entries in (fresh, read, read[: len(read) // 2] + fresh[len(read) // 2 :], ()):
-        assert render_lock_bytes(entries) == render_lock(entries).encode("utf-8")
+        before = (tmp_path / LOCK_FILE).read_bytes() if (tmp_path / LOCK_FILE).exists() else None
+        staged = stage_lock(tmp_path, entries)
+        assert before == ((tmp_path / LOCK_FILE).read_bytes() if before is not None else None)
+        assert (tmp_path / LOCK_FILE).exists() == (before is not None)  # in place only once committed
+        commit_lock(tmp_path, staged)
+        assert (tmp_path / LOCK_FILE).read_bytes() == render_lock(entries).encode("utf-8")
     assert any("›" in entry.title or "›" in entry.text for entry in fresh)  # not only ASCII

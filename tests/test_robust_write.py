@@ -219,3 +219,26 @@ def test_written_file_keeps_the_usual_permissions(tmp_path: Path) -> None:
     umask = os.umask(0o022)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+def test_decks_that_cannot_be_written_leave_the_lock_as_it_was(project: Path, run_cli: RunCli) -> None:
+    """The new lock is written before the decks (so its entries can go), but put in place only
+    after them: a build that fails to write a deck changes no file of the project."""
+    notes = project / "notes" / "s3.md"
+    notes.write_text("# Amazon S3\n\n- **Buckets** hold objects.\n", encoding="utf-8")
+    assert run_cli("build", "-o", "out", cwd=project).code == 0
+    lock = (project / "ankigen.lock").read_bytes()
+    notes.write_text("# Amazon S3\n\n- **Buckets** hold objects.\n- **Versioning** keeps versions.\n")
+    (project / "blocked").write_text("a file where the output folder should be", encoding="utf-8")
+    result = run_cli("build", "-o", "blocked", cwd=project)
+    assert result.code != 0 and "output folder is a file" in result.err
+    assert (project / "ankigen.lock").read_bytes() == lock
+    assert sorted(path.name for path in project.iterdir()) == [
+        ".ankigen-cache",
+        "ankigen.lock",
+        "blocked",
+        "notes",
+        "out",
+    ]
+    assert run_cli("build", "-o", "out", cwd=project).code == 0  # and the next build writes it
+    assert (project / "ankigen.lock").read_bytes() != lock
