@@ -140,17 +140,12 @@ def _plan(
     its id and deck id) when the previous collection has no note of the same key, reused from it
     otherwise.  Without a cache (`keyed` false) nothing is reused or kept, so no note's key is
     worked out."""
-    cards = spec.cards
-    given = spec.keys or (None,) * len(cards)
-    if len(given) != len(cards):
-        raise ValueError(f"{spec.filename}: {len(given)} note keys for {len(cards)} cards")
-    by_deck: dict[str, list[int]] = {}  # each deck's notes by their index in the package
-    for at, (deck_name, _) in enumerate(cards):
-        ats = by_deck.get(deck_name)
-        if ats is None:
-            ats = by_deck[deck_name] = []
-        ats.append(at)
-    find = (previous.notes if previous else {}).get
+    by_deck: dict[str, list[tuple[int, Card, bytes]]] = {}
+    given = spec.keys or (None,) * len(spec.cards)
+    for position, ((deck_name, card), known_key) in enumerate(zip(spec.cards, given, strict=True), start=1):
+        key = known_key or (note_key(card, deck_name, timestamp) if keyed or previous else b"")
+        by_deck.setdefault(deck_name, []).append((position, card, key))
+    known = previous.notes if previous else {}
     decks: list[genanki.Deck] = []
     fresh = 0
     reused: list[tuple[int, int, int]] = []
@@ -158,26 +153,22 @@ def _plan(
     ids: list[int] = []
     counts: list[int] = []
     next_id = int(timestamp * 1000)
-    for deck_name, ats in by_deck.items():
+    for deck_name, entries in by_deck.items():
         deck = genanki.Deck(deck_id(deck_name), deck_name)
         decks.append(deck)
-        models = deck.models
-        for at in ats:
-            card = cards[at][1]
-            if len(models) < 2:  # genanki adds a deck's note types in its notes' order; there are two
-                model = model_of(card)
-                if model.model_id not in models:
-                    deck.add_model(model)
-            key = given[at] or (note_key(card, deck_name, timestamp) if keyed or previous else b"")
-            found = find(key)
+        for position, card, key in entries:
+            model = model_of(card)
+            if model.model_id not in deck.models:  # genanki adds a deck's note types in its notes' order
+                deck.add_model(model)
+            found = known.get(key)
             if found is None:  # made, written and let go: no note is held for the whole package
-                note = genanki_note(card, at + 1)
+                note = genanki_note(card, position)
                 count = len(note.cards)
                 write(note, next_id, deck.deck_id)
                 fresh += 1
             else:
                 count = found[1]
-                reused.append((found[0], next_id, at + 1))
+                reused.append((found[0], next_id, position))
             keys.append(key)
             ids.append(next_id)
             counts.append(count)
