@@ -77,11 +77,11 @@ def test_each_deck_lists_its_note_types_as_genanki_does(
     cards = tuple(pair for round_ in itertools.zip_longest(*queues) for pair in round_ if pair is not None)
     spec = DeckSpec("x.apkg", cards)
     theirs = _rows(_genanki(spec))
-    plan, fresh = _collection(spec, EPOCH, None)
-    assert _rows(fresh) == theirs
-    previous = PreviousBuild(
-        fresh, dict(zip(plan.keys, zip(plan.ids, plan.counts, strict=True), strict=True))
+    plan = _collection(spec, EPOCH, None, True, tmp_path / "fresh.anki2")
+    assert _rows((tmp_path / "fresh.anki2").read_bytes()) == theirs
+    notes = dict(zip(plan.keys, zip(plan.ids, plan.counts, strict=True), strict=True))
+    replan = _collection(
+        spec, EPOCH, PreviousBuild(tmp_path / "fresh.anki2", notes), True, tmp_path / "again.anki2"
     )
-    replan, reused = _collection(spec, EPOCH, previous)
     assert replan.fresh == 0 and len(replan.reused) == len(cards)
-    assert _rows(reused) == theirs
+    assert _rows((tmp_path / "again.anki2").read_bytes()) == theirs
