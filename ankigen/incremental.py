@@ -143,7 +143,7 @@ def fast_identity(
     mine = [card for card in carried.distinct if card.source.display in base.changed]
     result = assign_identity(mine, part, now, root, also_taken=snapshot.guids)
     cards = _merged(carried.distinct, result.cards, {d: snapshot.files[d] for d in kept})
-    fresh = sorted((entry.guid, entry_line(entry).encode("utf-8")) for entry in result.entries)
+    fresh = sorted((entry.guid, entry_line(entry)) for entry in result.entries)
     spliced, guids = _spliced(snapshot.guids, lines[HEADER_LINES:-1], at, fresh)
     lock = b"\n".join([*lines[:HEADER_LINES], *spliced]) + b"\n"
     warned: dict[str, list[Diagnostic]] = defaultdict(list)

@@ -11,6 +11,7 @@ so `ankigen.lock merge=union` in .gitattributes is safe too.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -68,7 +69,8 @@ class LockEntry:
     removed: bool = False  # gone from the notes, shipped tagged ankigen::removed
     # The line this entry was read from, written back as it was while the entry is unchanged.
     # Not an __init__ field, so that every new or replace()d entry has none and is serialised.
-    line: str = field(default="", init=False, compare=False, repr=False)
+    # UTF-8: a line with one `›` in it would take two bytes a character as a str.
+    line: bytes = field(default=b"", init=False, compare=False, repr=False)
 
     @property
     def next_cloze(self) -> int:
@@ -88,18 +90,24 @@ def read_lock(root: Path) -> Lock:
     """The lock file at the project root; an empty lock when there is none."""
     path = root / LOCK_FILE
     try:
-        text = path.read_text(encoding="utf-8")
+        # read line by line: at 50k sections the file is 150 MB, twice that as one str
+        with path.open(encoding="utf-8") as lines:
+            return _parse_lines(lines, LOCK_FILE)
     except FileNotFoundError:
         return Lock()
-    except OSError as exc:
-        raise InputError(LOCK_FILE, f"cannot read: {exc.strerror or exc}") from None
-    return parse_lock(text, LOCK_FILE)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(LOCK_FILE, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
 
 
 def parse_lock(text: str, display: str = LOCK_FILE) -> Lock:
+    return _parse_lines(io.StringIO(text, newline=None), display)
+
+
+def _parse_lines(lines: Iterable[str], display: str) -> Lock:
+    """Only a newline ends a line: JSON keeps U+2028 and its like raw inside a string."""
     entries: dict[str, LockEntry] = {}
     conflicted = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
@@ -191,7 +199,7 @@ def _quick_entry(line: str) -> LockEntry | None:
         clozes=tuple(sorted(clozes.items())),
         removed=removed,
     )
-    object.__setattr__(entry, "line", line)  # frozen: set once, here, where the entry is made
+    object.__setattr__(entry, "line", line.encode("utf-8"))  # frozen: set once, here, where the entry is made
     return entry
 
 
@@ -226,7 +234,7 @@ def _checked_entry(line: str, display: str, number: int) -> LockEntry:
         raise InputError(
             display, f"unreadable lock entry ({what}); fix or remove this line", number
         ) from None
-    object.__setattr__(entry, "line", line)  # frozen: set once, here, where the entry is made
+    object.__setattr__(entry, "line", line.encode("utf-8"))  # frozen: set once, here, where the entry is made
     return entry
 
 
@@ -243,7 +251,7 @@ def _str(value: object) -> str:
 
 def render_lock(entries: Iterable[LockEntry]) -> str:
     lines = [_HEADER.rstrip("\n")]
-    lines.extend(entry_line(entry) for entry in sorted(entries, key=lambda e: e.guid))
+    lines.extend(entry_line(entry).decode("utf-8") for entry in sorted(entries, key=lambda e: e.guid))
     return "\n".join(lines) + "\n"
 
 
@@ -258,7 +266,7 @@ def stage_lock(root: Path, entries: Iterable[LockEntry]) -> StagedFile:
             write = staged.stream.write
             write(_HEADER.encode("utf-8"))
             for entry in sorted(entries, key=lambda e: e.guid):
-                write(entry_line(entry).encode("utf-8"))
+                write(entry_line(entry))
                 write(b"\n")
         except BaseException:
             staged.discard()
@@ -275,9 +283,9 @@ def commit_lock(root: Path, staged: StagedFile) -> None:
         raise OutputError(f"{root / LOCK_FILE}: cannot write: {exc.strerror or exc}") from None
 
 
-def entry_line(entry: LockEntry) -> str:
-    """The entry's line in the lock file: as it was read while the entry is unchanged."""
-    return entry.line or _line(entry)
+def entry_line(entry: LockEntry) -> bytes:
+    """The entry's line in the lock file (UTF-8): as it was read while the entry is unchanged."""
+    return entry.line or _line(entry).encode("utf-8")
 
 
 def _line(entry: LockEntry) -> str:

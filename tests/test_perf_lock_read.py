@@ -17,7 +17,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ankigen.errors import InputError
-from ankigen.lockfile import LockEntry, _checked_entry, _line, _quick_entry, parse_line, parse_lock
+from ankigen.lockfile import (
+    LockEntry,
+    _checked_entry,
+    _line,
+    _quick_entry,
+    parse_line,
+    parse_lock,
+    read_lock,
+    render_lock,
+)
 
 REPO_LOCK = Path(__file__).resolve().parents[1] / "ankigen.lock"
 _TEXT = st.text(max_size=12)
@@ -150,3 +159,24 @@ def test_an_unreadable_line_is_still_named_by_file_and_line() -> None:
     assert str(caught.value) == (
         "ankigen.lock:3: unreadable lock entry (expected a string, got 5); fix or remove this line"
     )
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab \u2028\u2029\x85\x0b\x0c\x1c\r›"), max_size=10))
+def test_only_a_newline_ends_a_lock_line(title: str) -> None:
+    """JSON leaves U+2028, U+0085 and their like raw inside a string: they are not line ends."""
+    entry = LockEntry(guid="agX", key="k", kind="qa", fingerprint="f", mtime=1, title=title, text=title)
+    lock = parse_lock(render_lock([entry]))
+    assert lock.entries == (entry,)
+
+
+def test_the_lock_file_is_read_as_it_is_parsed(tmp_path: Path) -> None:
+    entries = [
+        LockEntry(guid=f"ag{i}", key=f"k{i}", kind="qa", fingerprint="f", mtime=i, title="a\u2028b ›")
+        for i in range(3)
+    ]
+    (tmp_path / "ankigen.lock").write_text(render_lock(entries).replace("\n", "\r\n"), encoding="utf-8")
+    assert read_lock(tmp_path).entries == tuple(entries)
+    (tmp_path / "ankigen.lock").write_bytes(b"# header\n\xff\xfe not UTF-8\n")
+    with pytest.raises(InputError, match="cannot read"):
+        read_lock(tmp_path)
