@@ -91,31 +91,26 @@ def remove_bullet(rng: random.Random, folder: Path) -> None:
         _write(path, lines)
 
 
-def edit_bullet(rng: random.Random, folder: Path) -> None:
+def _extend_line(rng: random.Random, folder: Path, pattern: str, ending: Callable[[], str]) -> None:
+    """One line of a random notes file that matches `pattern`, with `ending()` added to it."""
     path = rng.choice(notes_of_project(folder))
-    at = _pick(rng, path, r"\s*- .*\*\*")
+    at = _pick(rng, path, pattern)
     if at is not None:
         lines = _lines(path)
-        lines[at] = lines[at].rstrip("\n") + f" Also true in region {rng.randrange(9)}.\n"
+        lines[at] = lines[at].rstrip("\n") + ending() + "\n"
         _write(path, lines)
+
+
+def edit_bullet(rng: random.Random, folder: Path) -> None:
+    _extend_line(rng, folder, r"\s*- .*\*\*", lambda: f" Also true in region {rng.randrange(9)}.")
 
 
 def edit_answer(rng: random.Random, folder: Path) -> None:
-    path = rng.choice(notes_of_project(folder))
-    at = _pick(rng, path, r"A: |### Q: ")
-    if at is not None:
-        lines = _lines(path)
-        lines[at] = lines[at].rstrip("\n") + " (reworded)\n"
-        _write(path, lines)
+    _extend_line(rng, folder, r"A: |### Q: ", lambda: " (reworded)")
 
 
 def rename_heading(rng: random.Random, folder: Path) -> None:
-    path = rng.choice(notes_of_project(folder))
-    at = _pick(rng, path, r"#{2,3} ")
-    if at is not None:
-        lines = _lines(path)
-        lines[at] = lines[at].rstrip("\n") + " revisited\n"
-        _write(path, lines)
+    _extend_line(rng, folder, r"#{2,3} ", lambda: " revisited")
 
 
 def _section(rng: random.Random, path: Path) -> tuple[list[str], int, int] | None:

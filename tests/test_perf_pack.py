@@ -4,25 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import html
-import itertools
-import sqlite3
 from pathlib import Path
 
-import genanki
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ankigen.classify import deck_name
-from ankigen.config import load_config
 from ankigen.identity import assign_identity
 from ankigen.lockfile import LOCK_FILE, Lock, commit_lock, parse_lock, render_lock, stage_lock
 from ankigen.model import Card
 from ankigen.note_fields import guarded_now, note_fields, source_text
-from ankigen.package import DeckSpec, _collection, deck_id, write_package
+from ankigen.package import DeckSpec, _collection, write_package
 from ankigen.package import collection as collection_module
-from ankigen.package.notes import genanki_note
-from ankigen.pipeline import check
 from ankigen.sanitize import (
     _BRACES,
     _CONTROLS,
@@ -31,19 +24,13 @@ from ankigen.sanitize import (
     strip_cloze_placeholders,
     text_field,
 )
-from bench.corpus import CorpusSpec, generate
 from tests.anki_helpers import collection, import_package, notes_of
-
-EPOCH = 1_700_000_000
+from tests.package_helpers import EPOCH, corpus_cards, genanki_collection, table_rows
 
 
 @pytest.fixture(scope="module")
 def placed(tmp_path_factory: pytest.TempPathFactory) -> tuple[tuple[str, Card], ...]:
-    """A generated corpus's cards, each with its deck, as the pipeline hands them to packaging."""
-    folder = generate(CorpusSpec(120), tmp_path_factory.mktemp("corpus"))
-    config = load_config(folder)
-    cards = check([folder / "notes"], config, use_lock=False).cards
-    return tuple((deck_name(card, config), card) for card in cards)
+    return corpus_cards(120, tmp_path_factory.mktemp("corpus"))
 
 
 def _unguarded(cards: tuple[tuple[str, Card], ...]) -> tuple[tuple[str, Card], ...]:
@@ -98,29 +85,7 @@ def test_notes_written_by_the_batch_are_the_rows_genanki_writes(
     plan = _collection(DeckSpec("x.apkg", placed), EPOCH, None, False, tmp_path / "x.anki2")
     ours = (tmp_path / "x.anki2").read_bytes()
     assert plan.fresh == len(placed)
-    decks: dict[str, genanki.Deck] = {}
-    for position, (name, card) in enumerate(placed, start=1):
-        decks.setdefault(name, genanki.Deck(deck_id(name), name)).add_note(genanki_note(card, position))
-    connection = sqlite3.connect(":memory:")
-    genanki.Package(list(decks.values())).write_to_db(
-        connection.cursor(), EPOCH, itertools.count(EPOCH * 1000)
-    )
-    connection.commit()
-    theirs = connection.serialize()
-    connection.close()
-    assert _rows(ours) == _rows(theirs)
-
-
-def _rows(database: bytes) -> dict[str, list[tuple[object, ...]]]:
-    connection = sqlite3.connect(":memory:")
-    connection.deserialize(database)
-    try:
-        return {
-            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in ("notes", "cards")
-        }
-    finally:
-        connection.close()
+    assert table_rows(ours) == table_rows(genanki_collection(placed))
 
 
 def test_guarded_fields_reach_anki(placed: tuple[tuple[str, Card], ...], tmp_path: Path) -> None:

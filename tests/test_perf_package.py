@@ -3,39 +3,28 @@
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import random
 import shutil
-import sqlite3
 import zipfile
 from pathlib import Path
 
-import genanki
 import pytest
 
 from ankigen.cache import CACHE_DIR
-from ankigen.classify import deck_name
-from ankigen.config import load_config
 from ankigen.model import Card
-from ankigen.package import DeckSpec, _collection, deck_id
+from ankigen.package import DeckSpec, _collection
 from ankigen.package.collection import Plan
-from ankigen.package.notes import genanki_note
 from ankigen.package.previous import PreviousBuild, load_previous
-from ankigen.pipeline import check
 from bench.corpus import CorpusSpec, generate
+from tests import package_helpers
 from tests.anki_helpers import collection, import_package, notes_of
 from tests.conftest import RunCli
-
-EPOCH = 1_700_000_000
+from tests.package_helpers import EPOCH, genanki_collection, table_rows
 
 
 @pytest.fixture(scope="module")
 def corpus_cards(tmp_path_factory: pytest.TempPathFactory) -> tuple[tuple[str, Card], ...]:
-    """The cards of a generated corpus, each with its deck, as the pipeline hands them over."""
-    folder = generate(CorpusSpec(150), tmp_path_factory.mktemp("corpus"))
-    config = load_config(folder)
-    cards = check([folder / "notes"], config, use_lock=False).cards
-    return tuple((deck_name(card, config), card) for card in cards)
+    return package_helpers.corpus_cards(150, tmp_path_factory.mktemp("corpus"))
 
 
 def _previous(plan: Plan, collection: Path) -> PreviousBuild:
@@ -51,35 +40,12 @@ def _build(
     return plan, target.read_bytes()
 
 
-def _rows(database: bytes) -> dict[str, list[tuple[object, ...]]]:
-    connection = sqlite3.connect(":memory:")
-    connection.deserialize(database)
-    try:
-        return {
-            table: connection.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
-            for table in ("col", "notes", "cards", "revlog", "graves")
-        }
-    finally:
-        connection.close()
-
-
 def test_the_collection_holds_the_rows_genanki_writes(
     corpus_cards: tuple[tuple[str, Card], ...], tmp_path: Path
 ) -> None:
     spec = DeckSpec("x.apkg", corpus_cards)
     plan, ours = _build(spec, EPOCH, None, tmp_path / "x.anki2")
-    decks: dict[str, genanki.Deck] = {}  # written the way genanki writes a package: deck by deck
-    for position, (name, card) in enumerate(spec.cards, start=1):
-        deck = decks.setdefault(name, genanki.Deck(deck_id(name), name))
-        deck.add_note(genanki_note(card, position))
-    connection = sqlite3.connect(":memory:")
-    genanki.Package(list(decks.values())).write_to_db(
-        connection.cursor(), EPOCH, itertools.count(EPOCH * 1000)
-    )
-    connection.commit()
-    theirs = connection.serialize()
-    connection.close()
-    assert _rows(ours) == _rows(theirs)
+    assert table_rows(ours) == table_rows(genanki_collection(spec.cards))
     assert plan.fresh == len(spec.cards) > 500
 
 
