@@ -17,37 +17,41 @@ collection is explicit, so it happens inside a pause too (a whole build is one).
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 __all__ = ["collected_per_file", "paused_gc"]
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
+def _paused(resume: Callable[[], None]) -> Iterator[None]:
+    """The collector off for the block, and `resume()` to turn it on again if it was on."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
-            # What the pause made and kept (a build's results) would otherwise all be walked by
-            # the first collection after it, objects that survive anyway: moved to the oldest
-            # generation (through the permanent one), they wait for its next full collection.
-            gc.freeze()
-            gc.enable()
-            gc.unfreeze()
+            resume()
+
+
+def paused_gc() -> AbstractContextManager[None]:
+    return _paused(_resume_keeping_what_was_made)
+
+
+def _resume_keeping_what_was_made() -> None:
+    # What the pause made and kept (a build's results) would otherwise all be walked by the
+    # first collection after it, objects that survive anyway: moved to the oldest generation
+    # (through the permanent one), they wait for its next full collection.
+    gc.freeze()
+    gc.enable()
+    gc.unfreeze()
 
 
 @contextmanager
 def collected_per_file() -> Iterator[None]:
     """Around the work on one file: the collector paused, then the file's own garbage collected
     (from the youngest generation, where `paused_gc` would not leave it)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with _paused(gc.enable):
         yield
-    finally:
-        if was_enabled:
-            gc.enable()
     gc.collect(0)

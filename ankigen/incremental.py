@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ankigen.errors import InputError
+from ankigen.frozen import replaced
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.independence import by_file, disjoint, file_keys, full_snapshot, settled, state_of
 from ankigen.lockfile import HEADER_LINES, LOCK_FILE, Lock, LockEntry, entry_line, parse_line, render_lock
@@ -208,9 +209,5 @@ def _merged(distinct: Sequence[Card], placed: Sequence[Card], kept: Mapping[str,
             cards.append(next(changed))
             continue
         guid, mtime = next(pairs)
-        fields = card.__dict__.copy()  # as identity._copy_with, without a keyword dict per card
-        fields["guid"], fields["mtime"] = guid, mtime
-        copy = object.__new__(Card)
-        object.__setattr__(copy, "__dict__", fields)
-        cards.append(copy)
+        cards.append(replaced(card, guid=guid, mtime=mtime))
     return cards

@@ -123,7 +123,8 @@ def _section(rng: random.Random, path: Path) -> tuple[list[str], int, int] | Non
     return lines, start, end
 
 
-def move_section(rng: random.Random, folder: Path) -> None:
+def _copy_section(rng: random.Random, folder: Path, *, keep: bool) -> None:
+    """A `###` section of one notes file appended to another; dropped from the first unless `keep`."""
     if len(notes_of_project(folder)) < 2:
         return
     source, target = rng.sample(notes_of_project(folder), 2)
@@ -131,17 +132,16 @@ def move_section(rng: random.Random, folder: Path) -> None:
     if found:
         lines, start, end = found
         _write(target, [*_lines(target), "\n", *lines[start:end]])
-        _write(source, lines[:start] + lines[end:])
+        if not keep:
+            _write(source, lines[:start] + lines[end:])
+
+
+def move_section(rng: random.Random, folder: Path) -> None:
+    _copy_section(rng, folder, keep=False)
 
 
 def duplicate_question(rng: random.Random, folder: Path) -> None:
-    if len(notes_of_project(folder)) < 2:
-        return
-    source, target = rng.sample(notes_of_project(folder), 2)
-    found = _section(rng, source)
-    if found:
-        lines, start, end = found
-        _write(target, [*_lines(target), "\n", *lines[start:end]])
+    _copy_section(rng, folder, keep=True)
 
 
 def repeat_section(rng: random.Random, folder: Path) -> None:
