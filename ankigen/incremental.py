@@ -82,7 +82,7 @@ def incremental(
 ) -> Incremental:
     """What changed since `snapshot`: the files not served from the cache under the key they had
     then, and those the config's globs now place elsewhere than when their cards were placed."""
-    displays = [report.document.source.display for report in served.results]
+    displays = [report.source.display for report in served.results]
     if len(set(displays)) != len(displays):  # one file listed twice: files cannot be told apart
         return Incremental(guard, None, {}, frozenset())
     known = snapshot.files if snapshot else {}
@@ -93,7 +93,7 @@ def incremental(
         )
         if not (hit and key and display in known and known[display].key == key)
         or not report.classified
-        or report.globbed != globbed.get(report.document.source.path, "")
+        or report.globbed != globbed.get(report.source.path, "")
     )
     return Incremental(guard, snapshot, dict(zip(displays, served.keys, strict=True)), changed)
 

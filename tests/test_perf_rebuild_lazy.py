@@ -1,0 +1,75 @@
+"""A per-file report unpickled (from the workers or the cache) unpickles its document only when
+something asks for it, and is from then on the report that was pickled."""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+
+from PIL import Image
+
+from ankigen.cache import CACHE_DIR, FileCache
+from ankigen.config import load_config
+from ankigen.discover import discover
+from ankigen.media import resolve_media
+from ankigen.parallel import RunOptions, run_files_served
+from ankigen.pipeline import FileReport, process_and_classify
+
+NOTES = {
+    "s3.md": "# Storage\n\n## Amazon S3\n\n- Objects up to **5 TB**.\n\n![bucket](bucket.png)\n"
+    "![gone](missing.png)\n",
+    "ec2.md": "# Compute\n\n## Amazon EC2\n\n- **Spot** capacity can be reclaimed.\n\n"
+    "```python\nx = 1\n```\n",
+}
+
+
+def _project(root: Path) -> Path:
+    (root / "notes").mkdir(parents=True)
+    for name, text in NOTES.items():
+        (root / "notes" / name).write_text(text, encoding="utf-8")
+    Image.new("RGB", (8, 8), "red").save(root / "notes" / "bucket.png", format="PNG")
+    return root
+
+
+def _reports(root: Path) -> list[FileReport]:
+    config = load_config(root)
+    return [process_and_classify(source, config) for source in discover([root / "notes"], config.root)]
+
+
+def _unloaded(report: FileReport) -> bool:
+    return "document" not in report.__dict__
+
+
+def test_an_unpickled_report_loads_its_document_when_asked_and_equals_the_report_made(tmp_path: Path) -> None:
+    reports = _reports(_project(tmp_path))
+    assert [len(report.document.images) for report in reports] == [0, 2]  # ec2.md, s3.md
+    for made in reports:
+        again = pickle.loads(pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL))
+        assert _unloaded(again)
+        assert again.source == made.document.source and again.cards == made.cards
+        assert again.image_document().images == made.document.images
+        assert resolve_media(again.image_document()) == resolve_media(made.document)
+        assert _unloaded(again), "neither the source nor the images unpickle the document"
+        # pickled again before it was read: still the same report, and still not unpickled
+        twice = pickle.loads(pickle.dumps(again, protocol=pickle.HIGHEST_PROTOCOL))
+        assert _unloaded(again) and _unloaded(twice)
+        assert again.document == made.document
+        assert not _unloaded(again) and again.__dict__ == made.__dict__
+        assert again == made and twice == made and repr(twice) == repr(made)
+
+
+def test_a_cache_hit_leaves_the_document_pickled_and_a_changed_image_is_still_a_miss(tmp_path: Path) -> None:
+    root = _project(tmp_path)
+    config = load_config(root)
+    sources = discover([root / "notes"], config.root)
+    options = RunOptions(cache_dir=root / CACHE_DIR, workers=1)
+    first = run_files_served(process_and_classify, sources, config, options)
+    served = run_files_served(process_and_classify, sources, config, options)
+    assert served.cached == [True, True]
+    assert all(_unloaded(report) for report in served.results)
+    assert served.results == first.results == _reports(root)
+    # the images are checked from what the report keeps of its document: a changed one misses
+    Image.new("RGB", (8, 8), "blue").save(root / "notes" / "bucket.png", format="PNG")
+    cache = FileCache(root / CACHE_DIR, config)
+    hits = [cache.load(source, key) for source, key in zip(sources, served.keys, strict=True)]
+    assert [hit is None for hit in hits] == [source.path.name == "s3.md" for source in sources]
