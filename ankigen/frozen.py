@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from typing import Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
-__all__ = ["replaced"]
+__all__ = ["replaced", "replacer"]
 
 T = TypeVar("T")
 
@@ -44,3 +45,27 @@ def _plain_fields(cls: type) -> frozenset[str]:
     if len(fields) != len(declared) or not all(field.init for field in fields):
         return frozenset()  # init-only pseudo-fields, or fields __init__ does not set
     return frozenset(field.name for field in fields)
+
+
+def replacer(cls: type[T], *names: str) -> Callable[..., T]:
+    """`lambda instance, *values: replaced(instance, **dict(zip(names, values)))`, made once for
+    many copies of instances of `cls`: what `replaced` checks per call is checked here once, but
+    that each instance is exactly a `cls` with all its fields."""
+    fields = _plain_fields(cast(type, cls))
+    if not fields or not set(names) <= fields:
+        return lambda instance, *values: dataclasses.replace(
+            instance, **dict(zip(names, values, strict=True))
+        )
+    size = len(fields)
+
+    def copy(instance: T, *values: Any) -> T:
+        state = getattr(instance, "__dict__", None)
+        if type(instance) is not cls or state is None or len(state) != size or len(values) != len(names):
+            return dataclasses.replace(instance, **dict(zip(names, values, strict=True)))  # type: ignore[type-var]
+        made: T = object.__new__(cls)
+        made_state = made.__dict__
+        made_state.update(state)
+        made_state.update(zip(names, values, strict=False))  # (of equal length: checked above)
+        return made
+
+    return copy

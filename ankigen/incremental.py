@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ankigen.errors import InputError
-from ankigen.frozen import replaced
+from ankigen.frozen import replacer
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.independence import by_file, disjoint, file_keys, full_snapshot, settled, state_of
 from ankigen.lockfile import HEADER_LINES, LOCK_FILE, Lock, LockEntry, entry_line, parse_line, render_lock
@@ -202,6 +202,7 @@ def _merged(distinct: Sequence[Card], placed: Sequence[Card], kept: Mapping[str,
     from the snapshot (as the full path gives them: the card, with its lock entry's)."""
     identities = {display: zip(state.guids, state.mtimes, strict=True) for display, state in kept.items()}
     changed = iter(placed)
+    identified = replacer(Card, "guid", "mtime")
     cards = []
     for card in distinct:
         pairs = identities.get(card.source.display)
@@ -209,5 +210,5 @@ def _merged(distinct: Sequence[Card], placed: Sequence[Card], kept: Mapping[str,
             cards.append(next(changed))
             continue
         guid, mtime = next(pairs)
-        cards.append(replaced(card, guid=guid, mtime=mtime))
+        cards.append(identified(card, guid, mtime))
     return cards

@@ -1,8 +1,9 @@
-"""A per-file report unpickled (from the workers or the cache) unpickles its document only when
+"""Rebuilds: a per-file report unpickled (from the workers or the cache) unpickles its document only when
 something asks for it, and is from then on the report that was pickled."""
 
 from __future__ import annotations
 
+import dataclasses
 import pickle
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from PIL import Image
 from ankigen.cache import CACHE_DIR, FileCache
 from ankigen.config import load_config
 from ankigen.discover import discover
+from ankigen.frozen import replacer
 from ankigen.media import resolve_media
+from ankigen.model import Card, ImageRef, SourceFile
 from ankigen.parallel import RunOptions, run_files_served
 from ankigen.pipeline import FileReport, process_and_classify
 
@@ -73,3 +76,22 @@ def test_a_cache_hit_leaves_the_document_pickled_and_a_changed_image_is_still_a_
     cache = FileCache(root / CACHE_DIR, config)
     hits = [cache.load(source, key) for source, key in zip(sources, served.keys, strict=True)]
     assert [hit is None for hit in hits] == [source.path.name == "s3.md" for source in sources]
+
+
+def test_replacer_copies_as_dataclasses_replace_does() -> None:
+    source = SourceFile(Path("/n/a.md"), "a.md", Path("/n"))
+    card = Card("qa", "topic", "k", "<p>Q</p>", "<p>A</p>", "S3", ("S3",), source, 3, tags=("t",))
+    with_identity = replacer(Card, "guid", "mtime")
+    made = with_identity(card, "g1", 7)
+    assert made == dataclasses.replace(card, guid="g1", mtime=7) and made.__dict__ == {
+        **card.__dict__,
+        "guid": "g1",
+        "mtime": 7,
+    }
+    assert card.guid == "" and card.mtime == 0, "the original is left as it was"
+    # not a plain dataclass instance (a cached_property's value in its dict): the slow way, same answer
+    odd = dataclasses.replace(card)
+    odd.__dict__["extra"] = 1
+    assert with_identity(odd, "g2", 8) == dataclasses.replace(card, guid="g2", mtime=8)
+    ref = ImageRef("a.png", "alt", 1)
+    assert replacer(ImageRef, "line")(ref, 5) == ImageRef("a.png", "alt", 5)
