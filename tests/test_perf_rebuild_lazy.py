@@ -7,12 +7,15 @@ import dataclasses
 import pickle
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image
 
 from ankigen.cache import CACHE_DIR, FileCache
 from ankigen.config import load_config
 from ankigen.discover import discover
 from ankigen.frozen import replacer
+from ankigen.incremental import _lines_of
 from ankigen.media import resolve_media
 from ankigen.model import Card, ImageRef, SourceFile
 from ankigen.parallel import RunOptions, run_files_served
@@ -95,3 +98,13 @@ def test_replacer_copies_as_dataclasses_replace_does() -> None:
     assert with_identity(odd, "g2", 8) == dataclasses.replace(card, guid="g2", mtime=8)
     ref = ImageRef("a.png", "alt", 1)
     assert replacer(ImageRef, "line")(ref, 5) == ImageRef("a.png", "alt", 5)
+
+
+@given(st.sets(st.text("abcé›", max_size=4), max_size=30), st.sets(st.text("abcé›", max_size=4), max_size=10))
+@settings(max_examples=60, deadline=None)
+def test_the_lock_lines_of_some_guids_are_found_as_a_walk_through_the_lock_finds_them(
+    lock: set[str], wanted: set[str]
+) -> None:
+    guids = sorted(lock)
+    some = wanted | set(guids[::3])
+    assert _lines_of(guids, some) == [i for i, guid in enumerate(guids) if guid in some]
