@@ -23,12 +23,12 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, groupby, islice
 from operator import attrgetter
 from pathlib import Path
 
 from ankigen.errors import InputError
-from ankigen.frozen import replacer
+from ankigen.frozen import replaced_all
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.independence import by_file, disjoint, file_keys, full_snapshot, settled, state_of
 from ankigen.lockfile import HEADER_LINES, LOCK_FILE, Lock, LockEntry, entry_line, parse_line, render_lock
@@ -219,13 +219,14 @@ def _merged(distinct: Sequence[Card], placed: Sequence[Card], kept: Mapping[str,
     from the snapshot (as the full path gives them: the card, with its lock entry's)."""
     identities = {display: zip(state.guids, state.mtimes, strict=True) for display, state in kept.items()}
     changed = iter(placed)
-    identified = replacer(Card, "guid", "mtime")
-    cards = []
-    for card in distinct:
-        pairs = identities.get(card.source.display)
+    cards: list[Card] = []
+    for display, run in groupby(distinct, key=_DISPLAY):  # a file's cards come one after another
+        mine = list(run)
+        pairs = identities.get(display)
         if pairs is None:
-            cards.append(next(changed))
-            continue
-        guid, mtime = next(pairs)
-        cards.append(identified(card, guid, mtime))
+            cards.extend(islice(changed, len(mine)))
+        else:
+            cards.extend(replaced_all(mine, ("guid", "mtime"), islice(pairs, len(mine))))
+    if len(cards) != len(distinct) or next(changed, None) is not None:
+        raise ValueError("the changed files' cards are not those identity was given")
     return cards

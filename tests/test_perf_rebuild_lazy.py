@@ -7,6 +7,7 @@ import dataclasses
 import pickle
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PIL import Image
@@ -14,7 +15,7 @@ from PIL import Image
 from ankigen.cache import CACHE_DIR, FileCache
 from ankigen.config import load_config
 from ankigen.discover import discover
-from ankigen.frozen import replacer
+from ankigen.frozen import replaced_all
 from ankigen.incremental import _lines_of
 from ankigen.media import resolve_media
 from ankigen.model import Card, ImageRef, SourceFile
@@ -81,23 +82,33 @@ def test_a_cache_hit_leaves_the_document_pickled_and_a_changed_image_is_still_a_
     assert [hit is None for hit in hits] == [source.path.name == "s3.md" for source in sources]
 
 
-def test_replacer_copies_as_dataclasses_replace_does() -> None:
+def test_replaced_all_copies_as_dataclasses_replace_does() -> None:
     source = SourceFile(Path("/n/a.md"), "a.md", Path("/n"))
-    card = Card("qa", "topic", "k", "<p>Q</p>", "<p>A</p>", "S3", ("S3",), source, 3, tags=("t",))
-    with_identity = replacer(Card, "guid", "mtime")
-    made = with_identity(card, "g1", 7)
-    assert made == dataclasses.replace(card, guid="g1", mtime=7) and made.__dict__ == {
-        **card.__dict__,
-        "guid": "g1",
-        "mtime": 7,
-    }
-    assert card.guid == "" and card.mtime == 0, "the original is left as it was"
-    # not a plain dataclass instance (a cached_property's value in its dict): the slow way, same answer
-    odd = dataclasses.replace(card)
-    odd.__dict__["extra"] = 1
-    assert with_identity(odd, "g2", 8) == dataclasses.replace(card, guid="g2", mtime=8)
+    cards = [
+        Card("qa", "topic", f"k{n}", "<p>Q</p>", "<p>A</p>", "S3", ("S3",), source, n, tags=("t",))
+        for n in range(3)
+    ]
+    rows = [(f"g{n}", n * 10) for n in range(3)]
+    made = replaced_all(cards, ("guid", "mtime"), iter(rows))
+    expected = [
+        dataclasses.replace(card, guid=guid, mtime=mtime)
+        for card, (guid, mtime) in zip(cards, rows, strict=True)
+    ]
+    assert made == expected and [c.__dict__ for c in made] == [c.__dict__ for c in expected]
+    assert all(card.guid == "" and card.mtime == 0 for card in cards), "the originals are left as they were"
+    # one of them not a plain dataclass instance (a cached_property's value in its dict): the
+    # slow way, the same answer
+    odd = [*cards[:2], dataclasses.replace(cards[2])]
+    odd[2].__dict__["extra"] = 1
+    assert replaced_all(odd, ("guid", "mtime"), rows) == expected
     ref = ImageRef("a.png", "alt", 1)
-    assert replacer(ImageRef, "line")(ref, 5) == ImageRef("a.png", "alt", 5)
+    assert replaced_all([ref, cards[0]], ("line",), [(5,), (6,)]) == [
+        ImageRef("a.png", "alt", 5),
+        dataclasses.replace(cards[0], line=6),
+    ]
+    assert replaced_all([], ("line",), []) == []
+    with pytest.raises(ValueError):
+        replaced_all(cards, ("guid", "mtime"), rows[:2])
 
 
 @given(st.sets(st.text("abcé›", max_size=4), max_size=30), st.sets(st.text("abcé›", max_size=4), max_size=10))
