@@ -152,7 +152,7 @@ def fast_identity(
     cards = _merged(carried.distinct, result.cards, {d: snapshot.files[d] for d in kept})
     fresh = sorted((entry.guid, entry_line(entry)) for entry in result.entries)
     spliced, guids = _spliced(snapshot.guids, lines[HEADER_LINES:-1], at, fresh)
-    lock = b"\n".join([*lines[:HEADER_LINES], *spliced]) + b"\n"
+    lock = b"\n".join([*lines[:HEADER_LINES], *spliced, b""])  # (ends with a newline: one copy, not two)
     warned: dict[str, list[Diagnostic]] = defaultdict(list)
     for diagnostic in result.diagnostics:  # the notes of a changed file that share a key
         warned[diagnostic.path].append(diagnostic)
