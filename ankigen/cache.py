@@ -56,10 +56,13 @@ _TAG = "Signature: 8a477f597d28d172789f06886806bc55\n# Created by ankigen: its b
 
 
 class CachedReport(Protocol):
-    """What the cache needs of a per-file result: the document it was made from."""
+    """What the cache needs of a per-file result: the document it was made from, and that
+    document as far as its images go (which a hit checks, without needing the rest of it)."""
 
     @property
     def document(self) -> Document: ...
+
+    def image_document(self) -> Document: ...
 
 
 @dataclass(frozen=True)
@@ -139,9 +142,9 @@ class FileCache:
             with self._entry(source, key).open("rb") as handle:
                 entry = pickle.load(handle)
             images, report = entry
+            document = report.image_document()
         except Exception:  # missing, truncated, or from another version: a miss in every case
             return None
-        document = getattr(report, "document", None)
         if not isinstance(document, Document) or resolve_media(document, memo=self._images) != images:
             return None
         return cast(object, report)

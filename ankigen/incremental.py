@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress, groupby, islice
+from operator import attrgetter
 from pathlib import Path
 
 from ankigen.errors import InputError
-from ankigen.frozen import replaced
+from ankigen.frozen import replaced_all
 from ankigen.identity import IdentityResult, assign_identity
 from ankigen.independence import by_file, disjoint, file_keys, full_snapshot, settled, state_of
 from ankigen.lockfile import HEADER_LINES, LOCK_FILE, Lock, LockEntry, entry_line, parse_line, render_lock
@@ -36,6 +38,8 @@ from ankigen.per_file import FileReport
 from ankigen.snapshot import FileState, Snapshot, lock_digest
 
 __all__ = ["Carried", "FastIdentity", "Incremental", "fast_identity", "incremental"]
+
+_DISPLAY = attrgetter("source.display")
 
 
 @dataclass(frozen=True)
@@ -82,7 +86,7 @@ def incremental(
 ) -> Incremental:
     """What changed since `snapshot`: the files not served from the cache under the key they had
     then, and those the config's globs now place elsewhere than when their cards were placed."""
-    displays = [report.document.source.display for report in served.results]
+    displays = [report.source.display for report in served.results]
     if len(set(displays)) != len(displays):  # one file listed twice: files cannot be told apart
         return Incremental(guard, None, {}, frozenset())
     known = snapshot.files if snapshot else {}
@@ -93,7 +97,7 @@ def incremental(
         )
         if not (hit and key and display in known and known[display].key == key)
         or not report.classified
-        or report.globbed != globbed.get(report.document.source.path, "")
+        or report.globbed != globbed.get(report.source.path, "")
     )
     return Incremental(guard, snapshot, dict(zip(displays, served.keys, strict=True)), changed)
 
@@ -114,10 +118,13 @@ def fast_identity(
     if lock_digest(content) != snapshot.lock_digest or len(lines) != HEADER_LINES + len(snapshot.guids) + 1:
         return None
     changed = base.changed
-    raw = by_file(card for card in carried.raw if card.source.display in changed)
-    distinct = by_file(card for card in carried.distinct if card.source.display in changed)
+    # (one pass each over every card, in C: `map`, `Counter` and `compress` run no Python per card)
+    displays = list(map(_DISPLAY, carried.distinct))
+    mine = list(compress(carried.distinct, map(changed.__contains__, displays)))
+    raw = by_file(compress(carried.raw, map(changed.__contains__, map(_DISPLAY, carried.raw))))
+    distinct = by_file(mine)
     kept = [display for display in base.keys if display not in changed]
-    per_file = Counter(card.source.display for card in carried.distinct)
+    per_file = Counter(displays)
     if any(per_file[display] != len(snapshot.files[display].guids) for display in kept):
         return None
     new_keys = {
@@ -134,19 +141,18 @@ def fast_identity(
     for display, state in snapshot.files.items():
         if display not in base.keys or display in base.changed:  # deleted or changed
             pool.update(state.guids)
-    at = [i for i, guid in enumerate(snapshot.guids) if guid in pool]
+    at = _lines_of(snapshot.guids, pool)
     try:
         part = Lock(
             tuple(parse_line(lines[HEADER_LINES + i].decode("utf-8"), HEADER_LINES + i + 1) for i in at)
         )
     except (InputError, UnicodeDecodeError):
         return None
-    mine = [card for card in carried.distinct if card.source.display in base.changed]
     result = assign_identity(mine, part, now, root, also_taken=snapshot.guids)
     cards = _merged(carried.distinct, result.cards, {d: snapshot.files[d] for d in kept})
     fresh = sorted((entry.guid, entry_line(entry)) for entry in result.entries)
     spliced, guids = _spliced(snapshot.guids, lines[HEADER_LINES:-1], at, fresh)
-    lock = b"\n".join([*lines[:HEADER_LINES], *spliced]) + b"\n"
+    lock = b"\n".join([*lines[:HEADER_LINES], *spliced, b""])  # (ends with a newline: one copy, not two)
     warned: dict[str, list[Diagnostic]] = defaultdict(list)
     for diagnostic in result.diagnostics:  # the notes of a changed file that share a key
         warned[diagnostic.path].append(diagnostic)
@@ -169,6 +175,17 @@ def fast_identity(
         tombstones = frozenset(entry.guid for entry in result.entries if entry.removed)
         following = Snapshot(base.guard, lock_digest(lock), tuple(guids), tombstones, files)
     return FastIdentity(identity, part, result.counts(part), lock, following)
+
+
+def _lines_of(guids: Sequence[str], wanted: Iterable[str]) -> list[int]:
+    """Where each of the `wanted` GUIDs that is in `guids` (the lock's, sorted and distinct) is,
+    in order: found by bisection, not by a walk through the whole lock."""
+    found = []
+    for guid in wanted:
+        at = bisect_left(guids, guid)
+        if at < len(guids) and guids[at] == guid:
+            found.append(at)
+    return sorted(found)
 
 
 def _spliced(
@@ -202,12 +219,14 @@ def _merged(distinct: Sequence[Card], placed: Sequence[Card], kept: Mapping[str,
     from the snapshot (as the full path gives them: the card, with its lock entry's)."""
     identities = {display: zip(state.guids, state.mtimes, strict=True) for display, state in kept.items()}
     changed = iter(placed)
-    cards = []
-    for card in distinct:
-        pairs = identities.get(card.source.display)
+    cards: list[Card] = []
+    for display, run in groupby(distinct, key=_DISPLAY):  # a file's cards come one after another
+        mine = list(run)
+        pairs = identities.get(display)
         if pairs is None:
-            cards.append(next(changed))
-            continue
-        guid, mtime = next(pairs)
-        cards.append(replaced(card, guid=guid, mtime=mtime))
+            cards.extend(islice(changed, len(mine)))
+        else:
+            cards.extend(replaced_all(mine, ("guid", "mtime"), islice(pairs, len(mine))))
+    if len(cards) != len(distinct) or next(changed, None) is not None:
+        raise ValueError("the changed files' cards are not those identity was given")
     return cards

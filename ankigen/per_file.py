@@ -7,11 +7,13 @@ its result is cached by content (see `ankigen.parallel`); `ankigen.pipeline` com
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import stat
 import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from ankigen.classify import Classified, classify_cards
 from ankigen.config import Config
@@ -19,7 +21,7 @@ from ankigen.exam_placing import globbed_exams, places_by_glob
 from ankigen.extract import extract_report
 from ankigen.inline_memo import InlineMemoMarkdown
 from ankigen.media import MediaOptions, MediaResolution, attach_media, new_fetcher, resolve_media
-from ankigen.model import Card, Diagnostic, Document, SilentSection, SourceFile
+from ankigen.model import Card, Diagnostic, Document, ImageRef, SilentSection, SourceFile
 from ankigen.note_fields import with_guarded
 from ankigen.parse import parse_file
 from ankigen.parse.markdown import new_markdown
@@ -41,6 +43,65 @@ class FileReport:
     placement: tuple[Diagnostic, ...] = ()  # what classifying them had to say, when `classified`
     globbed: str = ""  # the exam the config's globs gave the file when its cards were classified
 
+    # A report travels pickled (from the workers, in the cache) with its document pickled on its
+    # own: a build reads the document only to classify again or for `ankigen check`'s report,
+    # so an unpickled report unpickles its document the first time it is asked for it, and is
+    # from then on the report it was (see `_PickledDocument`).
+
+    @property
+    def source(self) -> SourceFile:
+        """`document.source`, without unpickling the document."""
+        pickled = self.__dict__.get(_PICKLED)
+        return pickled.source if isinstance(pickled, _PickledDocument) else self.document.source
+
+    def image_document(self) -> Document:
+        """The document as far as resolving its images goes (its source and images: see
+        `ankigen.media.resolve_media`), without unpickling the rest of it."""
+        pickled = self.__dict__.get(_PICKLED)
+        if isinstance(pickled, _PickledDocument):
+            return Document(pickled.source, (), images=pickled.images)
+        return self.document
+
+    def __getattr__(self, name: str) -> Document:
+        # called only for an attribute the instance does not have: the document of an
+        # unpickled report, the first time
+        pickled = self.__dict__.get(_PICKLED) if name == "document" else None
+        if not isinstance(pickled, _PickledDocument):
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        document: Document = pickle.loads(pickled.data)
+        state = self.__dict__  # frozen: the one write, which makes it the report it was pickled from
+        state["document"] = document
+        del state[_PICKLED]
+        return document
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = dict(self.__dict__)
+        document = state.pop("document", None)
+        pickled = state.pop(_PICKLED, None)
+        if isinstance(document, Document):
+            data = pickle.dumps(document, protocol=pickle.HIGHEST_PROTOCOL)
+            pickled = _PickledDocument(document.source, document.images, data)
+        return (_unpickled_report, (pickled, state))
+
+
+_PICKLED = "_pickled_document"
+
+
+@dataclass(frozen=True)
+class _PickledDocument:
+    """A report's document, pickled, with what is read of it without unpickling it."""
+
+    source: SourceFile
+    images: tuple[ImageRef, ...]
+    data: bytes
+
+
+def _unpickled_report(pickled: _PickledDocument, state: dict[str, object]) -> FileReport:
+    report: FileReport = object.__new__(FileReport)
+    report.__dict__.update(state)
+    report.__dict__[_PICKLED] = pickled
+    return report
+
 
 def classify_reports(
     reports: Sequence[FileReport], config: Config, globbed: Mapping[Path, str]
@@ -48,7 +109,7 @@ def classify_reports(
     """Every card placed, in source order: as each file's own work placed them, unless the
     config's globs give some file another exam than they did then; then all at once here
     (placing a card placed already gives the same card)."""
-    as_made = ((report, report.document.source.path) for report in reports)
+    as_made = ((report, report.source.path) for report in reports)
     if all(report.classified and report.globbed == globbed.get(path, "") for report, path in as_made):
         return Classified(
             tuple(card for report in reports for card in report.cards),

@@ -43,7 +43,7 @@ def check_lines(result: CheckResult) -> list[str]:
         rules = Counter(card.rule for card in report.cards)
         by_rule = ", ".join(f"{name} {count}" for name, count in sorted(rules.items()))
         lines.append(
-            f"{report.document.source.display}: {qa} Q/A, {len(report.cards) - qa} cloze"
+            f"{report.source.display}: {qa} Q/A, {len(report.cards) - qa} cloze"
             + (f" ({by_rule})" if by_rule else "")
         )
         for silent in report.silent:
