@@ -14,7 +14,7 @@ import dataclasses
 import functools
 from typing import Any, TypeVar
 
-__all__ = ["replaced"]
+__all__ = ["plain_fields", "replaced"]
 
 T = TypeVar("T")
 
@@ -22,7 +22,7 @@ T = TypeVar("T")
 def replaced(instance: T, **changes: Any) -> T:
     """`dataclasses.replace(instance, **changes)`, the quick way where that is provably the same."""
     cls: type = type(instance)
-    fields = _plain_fields(cls)
+    fields = plain_fields(cls)
     state = getattr(instance, "__dict__", None)
     # (a cached_property's value in the dict is not a field: `replace` would not copy it)
     if not fields or state is None or len(state) != len(fields) or not changes.keys() <= fields:
@@ -34,7 +34,7 @@ def replaced(instance: T, **changes: Any) -> T:
 
 
 @functools.cache
-def _plain_fields(cls: type) -> frozenset[str]:
+def plain_fields(cls: type) -> frozenset[str]:
     """The field names of dataclass `cls` when its instances are only their fields' values
     (see the module's docstring); empty otherwise.  Per class, so as constant as the code."""
     if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
