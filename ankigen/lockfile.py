@@ -117,6 +117,7 @@ def _quick_lines(lines: Iterable[bytes]) -> Lock | None:
     UTF-8 (as the text reading does), a comment is checked to be UTF-8, and an entry line's
     bytes are the UTF-8 of its text."""
     entries: dict[str, LockEntry] = {}
+    shared: dict[object, Any] = {}  # see `_typed_entry`
     for line in lines:
         if b"\r" in line:
             return None
@@ -127,7 +128,7 @@ def _quick_lines(lines: Iterable[bytes]) -> Lock | None:
             continue
         if not stripped.startswith(b"{"):
             return None
-        entry = _orjson_entry(stripped)
+        entry = _orjson_entry(stripped, shared)
         if entry is None:
             return None
         known = entries.get(entry.guid)
@@ -144,7 +145,7 @@ def _is_utf8(line: bytes) -> bool:
     return True
 
 
-def _orjson_entry(line: bytes) -> LockEntry | None:
+def _orjson_entry(line: bytes, shared: dict[object, Any] | None = None) -> LockEntry | None:
     """`_quick_entry(line.decode())`, with orjson: what it decodes, json decodes alike where
     `_typed_entry` takes it (it makes a float of an integer json keeps whole, when too big for
     64 bits, but takes no float; it refuses what json alone takes: NaN, lone surrogates...)."""
@@ -154,7 +155,7 @@ def _orjson_entry(line: bytes) -> LockEntry | None:
         return None
     if type(raw) is not dict:
         return None
-    entry = _typed_entry(raw)
+    entry = _typed_entry(raw, shared)
     if entry is not None:
         object.__setattr__(entry, "line", line)  # frozen: set once, here, where the entry is made
     return entry
@@ -217,9 +218,11 @@ def _quick_entry(line: str) -> LockEntry | None:
     return entry
 
 
-def _typed_entry(raw: dict[str, Any]) -> LockEntry | None:
+def _typed_entry(raw: dict[str, Any], shared: dict[object, Any] | None = None) -> LockEntry | None:
     """The entry of a line's JSON object, where every value has the type `_checked_entry` would
-    make of it (its line not set yet); None otherwise."""
+    make of it (its line not set yet); None otherwise.  `shared`: the file, exam, domain and
+    tags of the entries read so far, each value once, for this entry to share (a lock's notes
+    have a few of each: at 50k sections, a copy for each of 283k entries was ~100 MB)."""
     get: Callable[..., Any] = raw.get  # a missing key gives None: no string
     strings: tuple[Any, ...] = (
         guid := get("guid"),
@@ -253,6 +256,15 @@ def _typed_entry(raw: dict[str, Any]) -> LockEntry | None:
         "".join(tags)
     except TypeError:
         return None
+    listed = tuple(tags)
+    if shared is not None:
+        share = shared.setdefault
+        source, exam, domain, listed = (
+            share(source, source),
+            share(exam, exam),
+            share(domain, domain),
+            share(listed, listed),
+        )
     # positional: LockEntry's fields in order (a call by keyword spends a tenth of it on names)
     return LockEntry(
         guid,
@@ -266,7 +278,7 @@ def _typed_entry(raw: dict[str, Any]) -> LockEntry | None:
         exam,
         domain,
         pin,
-        tuple(tags),
+        listed,
         tuple(sorted(clozes.items())),
         removed,
     )
