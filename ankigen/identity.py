@@ -19,14 +19,13 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import html
-import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from hashlib import sha256
 from pathlib import Path
 
 from ankigen.clozes import renumber
-from ankigen.frozen import plain_fields, replaced
+from ankigen.frozen import replaced
+from ankigen.identity_quick import TagsMemo, in_place, kept_card, strictly_by_guid
 from ankigen.lockfile import Lock, LockEntry
 from ankigen.matching import anchor, card_sketch, match_cards
 from ankigen.model import Card, Diagnostic, SourceFile
@@ -93,13 +92,13 @@ def assign_identity(
     diagnostics = [*lock.diagnostics, *ambiguous]
 
     taken: set[str] | None = None  # made when a new note first needs a GUID (most builds: never)
-    tags_of: dict[tuple[str, ...], _Tags] = {}
+    tags_of: TagsMemo = {}
     out_cards, records = [], []
     for i, card in enumerate(cards):
         j = matches.get(i)
         entry = entries[j] if j is not None else None
         if entry is not None:
-            kept = _kept(card, entry, tags_of)
+            kept = kept_card(card, entry, tags_of)
             if kept is not None:  # most notes of a build with a lock: as `_place` would keep it
                 out_cards.append(kept)
                 records.append(entry)
@@ -124,45 +123,13 @@ def assign_identity(
                     else dataclasses.replace(entry, removed=True, mtime=_bump(entry, now))
                 )
     removed = [_removed_card(entry, root) for entry in gone.values()]
-    if _strictly_by_guid(lock.entries):
-        out_entries = _in_place(lock.entries, places, matches, records, gone)
+    if strictly_by_guid(lock.entries):
+        out_entries = in_place(lock.entries, places, matches, records, gone)
     else:  # (only a lock made by hand: one read is in GUID order)
         out_entries = [*records, *gone.values(), *elsewhere]
-        out_entries.sort(key=_GUID)
+        out_entries.sort(key=lambda e: e.guid)
     changed = tuple(out_entries) != lock.entries
     return IdentityResult(tuple(out_cards), tuple(removed), tuple(out_entries), changed, tuple(diagnostics))
-
-
-def _strictly_by_guid(entries: Sequence[LockEntry]) -> bool:
-    guids = list(map(_GUID, entries))
-    return all(map(operator.lt, guids, guids[1:]))
-
-
-def _in_place(
-    lock: Sequence[LockEntry],
-    places: Sequence[int],
-    matches: Mapping[int, int],
-    records: Sequence[LockEntry],
-    gone: Mapping[int, LockEntry],
-) -> list[LockEntry]:
-    """The new entries sorted by GUID, as `sorted` would give them, from `lock` in GUID order:
-    a matched note's entry, new or kept, has its lock entry's GUID and takes its place, as does
-    a removed one; only new notes' entries are sorted in (sorting every entry, in the order of
-    the cards, was a tenth of identity)."""
-    out = list(lock)
-    fresh = []
-    for i, record in enumerate(records):
-        j = matches.get(i)
-        if j is None:
-            fresh.append(record)
-        else:
-            out[places[j]] = record
-    for j, entry in gone.items():
-        out[places[j]] = entry
-    if fresh:
-        out.extend(fresh)
-        out.sort(key=_GUID)  # two runs in order, merged
-    return out
 
 
 def _fresh_guid(key: str, taken: set[str]) -> str:
@@ -250,53 +217,6 @@ def _unchanged(card: Card, tags: tuple[str, ...], title: str, entry: LockEntry) 
         and entry.fingerprint == _fingerprint(card, card.front, tags)
         and (card.kind == "cloze" or not entry.clozes)
     )
-
-
-_GUID = operator.attrgetter("guid")
-_Tags = tuple[tuple[str, ...], str]  # a card's tags, sorted, and joined as its fingerprint has them
-_CARD_FIELDS = plain_fields(Card)
-
-
-def _kept(card: Card, entry: LockEntry, tags_of: dict[tuple[str, ...], _Tags]) -> Card | None:
-    """What `_place(card, entry.guid, entry, now)` makes of a card that `_unchanged` finds to be
-    its entry's note: the card with the entry's GUID and mtime (and the entry kept as it is);
-    None for any other card.  The same checks, the quick way: a file's cards share one tags tuple,
-    sorted and joined once here (`tags_of`, for one build), and the card is copied without
-    `replaced`'s checks of what it is changed in."""
-    tags = card.tags
-    path = card.heading_path
-    source = card.source.display
-    if (
-        entry.removed
-        or entry.kind != card.kind
-        or entry.title != (path[-1] if path else "")
-        or entry.source != source
-        or entry.exam != card.exam
-        or entry.domain != card.domain
-        or entry.pin != (card.pinned_id or "")
-        or (entry.clozes and card.kind != "cloze")
-        or entry.key != (anchor(card) if card.pinned_id else card.key)
-    ):
-        return None
-    ordered = tags_of.get(tags)
-    if ordered is None:
-        in_order = tuple(sorted(tags))
-        ordered = tags_of[tags] = (in_order, " ".join(in_order))
-    if entry.tags != ordered[0]:
-        return None
-    # `_fingerprint`'s hash: its parts joined as UTF-8 (one part not ASCII made all of them UCS-2)
-    parts = (card.kind, card.front, card.back, card.context, source, ordered[1])
-    if entry.fingerprint != sha256(b"\x1f".join([part.encode() for part in parts])).hexdigest()[:16]:
-        return None
-    state = getattr(card, "__dict__", None)
-    if not _CARD_FIELDS or state is None or len(state) != len(_CARD_FIELDS):  # see ankigen.frozen
-        return replaced(card, guid=entry.guid, mtime=entry.mtime)
-    copy: Card = object.__new__(Card)
-    fields = copy.__dict__
-    fields.update(state)
-    fields["guid"] = entry.guid
-    fields["mtime"] = entry.mtime
-    return copy
 
 
 def _removed_card(entry: LockEntry, root: Path) -> Card:

@@ -1,11 +1,12 @@
 """Identity's quick paths give what the long way gives, exactly.
 
 `assign_identity` keeps a matched card whose note is unchanged with a quick check and copy
-(`_kept`), matches keys held by one card and one entry without grouping every item, and puts
-the new entries in GUID order from the lock's own order.  These tests hold it to identity as it
-was before those paths (`tests/identity_reference.py`) on hypothesis-made notes and locks: cards
-(every field, in order), removed notes, entries (and the lines they keep), whether the lock
-changed, diagnostics and counts; and `_kept` to `_place` card by card.
+(`identity_quick.kept_card`), matches keys held by one card and one entry without grouping
+every item, and puts the new entries in GUID order from the lock's own order.  These tests
+hold it to identity as it was before those paths (`tests/identity_reference.py`) on
+hypothesis-made notes and locks: cards (every field, in order), removed notes, entries (and
+the lines they keep), whether the lock changed, diagnostics and counts; and `kept_card` to
+`_place` card by card.
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ankigen.identity import IdentityResult, _kept, _place, _unchanged, assign_identity
+from ankigen.identity import IdentityResult, _place, _unchanged, assign_identity
+from ankigen.identity_quick import kept_card
 from ankigen.lockfile import Lock, entry_line, parse_lock, render_lock
 from ankigen.model import Card, CardKind, SourceFile
 from tests.identity_reference import reference_identity
@@ -139,7 +141,7 @@ def test_a_kept_card_is_what_place_makes_of_it(card: Card, how: int, removed: bo
     later = _edited(card, how)
     tags = tuple(sorted(later.tags))
     title = later.heading_path[-1] if later.heading_path else ""
-    kept = _kept(later, entry, {})
+    kept = kept_card(later, entry, {})
     assert (kept is not None) == _unchanged(later, tags, title, entry)
     if kept is not None:
         placed, record = _place(later, entry.guid, entry, 99)
