@@ -18,15 +18,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from ankigen.errors import InputError
-from ankigen.lockfile import (
-    LOCK_FILE,
-    LockEntry,
-    _orjson_entry,
-    _parse_lines,
-    _quick_entry,
-    _quick_lines,
-    read_lock,
-)
+from ankigen.lockentry import LockEntry, orjson_entry, quick_entry
+from ankigen.lockfile import LOCK_FILE, _parse_lines, _quick_lines, read_lock
 
 _BASE: dict[str, Any] = {"guid": "agX", "key": "k", "kind": "qa", "fp": "f", "mod": 3}
 _TEXT = st.text(alphabet=st.sampled_from('ab ›\u2028\x00\x1c"\\é'), max_size=6)
@@ -89,9 +82,9 @@ def _fields(entry: LockEntry | None) -> object:
 @example('{"guid": "agX", "key": "k", "kind": "qa", "fp": "f", "mod": 3, "mod": 4}')
 def test_orjson_takes_a_line_only_as_json_reads_it(line: str) -> None:
     stripped = line.strip()
-    quick = _orjson_entry(stripped.encode("utf-8"))
+    quick = orjson_entry(stripped.encode("utf-8"))
     if quick is not None:
-        assert _fields(quick) == _fields(_quick_entry(stripped))
+        assert _fields(quick) == _fields(quick_entry(stripped))
 
 
 def _text_reading(path: Path) -> object:
@@ -161,4 +154,4 @@ def test_a_lock_ankigen_wrote_is_read_by_orjson(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("line", ['{"a": NaN}', '{"guid": "\\ud800"}', "[1]", '{"mod": 1e400}'])
 def test_orjson_refuses_what_only_json_takes(line: str) -> None:
-    assert _orjson_entry(line.encode("utf-8")) is None
+    assert orjson_entry(line.encode("utf-8")) is None
