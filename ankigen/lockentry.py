@@ -186,7 +186,7 @@ def _str(value: object) -> str:
 
 def orjson_entry(line: bytes, shared: dict[object, Any] | None = None) -> LockEntry | None:
     """`quick_entry(line.decode())`, with orjson: what it decodes, json decodes alike where
-    `typed_entry` takes it (it makes a float of an integer json keeps whole, when too big for
+    `_typed_entry` takes it (it makes a float of an integer json keeps whole, when too big for
     64 bits, but takes no float; it refuses what json alone takes: NaN, lone surrogates...)."""
     try:
         raw = orjson.loads(line)

@@ -78,7 +78,7 @@ def _quick_lines(lines: Iterable[bytes]) -> Lock | None:
     UTF-8 (as the text reading does), a comment is checked to be UTF-8, and an entry line's
     bytes are the UTF-8 of its text."""
     entries: dict[str, LockEntry] = {}
-    shared: dict[object, Any] = {}  # see `typed_entry`
+    shared: dict[object, Any] = {}  # see `lockentry._typed_entry`
     for line in lines:
         if b"\r" in line:
             return None
