@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from itertools import repeat
 from typing import Any, TypeVar
 
-__all__ = ["replaced", "replaced_all"]
+__all__ = ["plain_fields", "replaced", "replaced_all"]
 
 T = TypeVar("T")
 
@@ -24,7 +24,7 @@ T = TypeVar("T")
 def replaced(instance: T, **changes: Any) -> T:
     """`dataclasses.replace(instance, **changes)`, the quick way where that is provably the same."""
     cls: type = type(instance)
-    fields = _plain_fields(cls)
+    fields = plain_fields(cls)
     state = getattr(instance, "__dict__", None)
     # (a cached_property's value in the dict is not a field: `replace` would not copy it)
     if not fields or state is None or len(state) != len(fields) or not changes.keys() <= fields:
@@ -36,7 +36,7 @@ def replaced(instance: T, **changes: Any) -> T:
 
 
 @functools.cache
-def _plain_fields(cls: type) -> frozenset[str]:
+def plain_fields(cls: type) -> frozenset[str]:
     """The field names of dataclass `cls` when its instances are only their fields' values
     (see the module's docstring); empty otherwise.  Per class, so as constant as the code."""
     if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
@@ -57,7 +57,7 @@ def replaced_all(instances: Sequence[T], names: tuple[str, ...], rows: Iterable[
         raise ValueError(f"{len(instances)} instances but {len(rows)} rows of changes")
     kinds = set(map(type, instances))
     cls = next(iter(kinds)) if len(kinds) == 1 else None
-    fields = _plain_fields(cls) if cls is not None else frozenset()
+    fields = plain_fields(cls) if cls is not None else frozenset()
     plain = bool(fields) and set(names) <= fields and all(len(row) == len(names) for row in rows)
     if cls is None or not plain or set(map(len, map(_state, instances))) != {len(fields)}:
         return [

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from ankigen.clozes import renumber
 from ankigen.frozen import replaced
+from ankigen.identity_quick import TagsMemo, in_place, kept_card, strictly_by_guid
 from ankigen.lockfile import Lock, LockEntry
 from ankigen.matching import anchor, card_sketch, match_cards
 from ankigen.model import Card, Diagnostic, SourceFile
@@ -79,32 +80,54 @@ def assign_identity(
     `lock` is a part of the lock file: see `ankigen.incremental`).
     """
     entries: list[LockEntry] = []
+    places: list[int] = []  # where each of `entries` is in the lock
     elsewhere: list[LockEntry] = []
-    for locked in lock.entries:
-        (entries if in_scope(locked) else elsewhere).append(locked)
+    for place, locked in enumerate(lock.entries):
+        if in_scope(locked):
+            entries.append(locked)
+            places.append(place)
+        else:
+            elsewhere.append(locked)
     matches, ambiguous = match_cards(cards, entries)
     diagnostics = [*lock.diagnostics, *ambiguous]
 
-    taken = {*also_taken, *(entry.guid for entry in lock.entries)}
-    out_cards, out_entries = [], []
+    taken: set[str] | None = None  # made when a new note first needs a GUID (most builds: never)
+    tags_of: TagsMemo = {}
+    out_cards, records = [], []
     for i, card in enumerate(cards):
-        entry = entries[matches[i]] if i in matches else None
-        guid = entry.guid if entry else _fresh_guid(anchor(card), taken)
-        taken.add(guid)
+        j = matches.get(i)
+        entry = entries[j] if j is not None else None
+        if entry is not None:
+            kept = kept_card(card, entry, tags_of)
+            if kept is not None:  # most notes of a build with a lock: as `_place` would keep it
+                out_cards.append(kept)
+                records.append(entry)
+                continue
+            guid = entry.guid  # (one of the lock's GUIDs: taken already)
+        else:
+            if taken is None:
+                taken = {*also_taken, *(locked.guid for locked in lock.entries)}
+            guid = _fresh_guid(anchor(card), taken)
+            taken.add(guid)
         placed, record = _place(card, guid, entry, now)
         out_cards.append(placed)
-        out_entries.append(record)
-    claimed = set(matches.values())
-    removed = []
-    for j, entry in enumerate(entries):
-        if j not in claimed:
-            gone = (
-                entry if entry.removed else dataclasses.replace(entry, removed=True, mtime=_bump(entry, now))
-            )
-            removed.append(_removed_card(gone, root))
-            out_entries.append(gone)
-    out_entries.extend(elsewhere)
-    out_entries.sort(key=lambda e: e.guid)
+        records.append(record)
+    gone: dict[int, LockEntry] = {}  # the notes no card is, by their index in `entries`
+    if len(matches) < len(entries):
+        claimed = set(matches.values())
+        for j, entry in enumerate(entries):
+            if j not in claimed:
+                gone[j] = (
+                    entry
+                    if entry.removed
+                    else dataclasses.replace(entry, removed=True, mtime=_bump(entry, now))
+                )
+    removed = [_removed_card(entry, root) for entry in gone.values()]
+    if strictly_by_guid(lock.entries):
+        out_entries = in_place(lock.entries, places, matches, records, gone)
+    else:  # (only a lock made by hand: one read is in GUID order)
+        out_entries = [*records, *gone.values(), *elsewhere]
+        out_entries.sort(key=lambda e: e.guid)
     changed = tuple(out_entries) != lock.entries
     return IdentityResult(tuple(out_cards), tuple(removed), tuple(out_entries), changed, tuple(diagnostics))
 

@@ -5,7 +5,7 @@ by content similarity; what is left over on either side is new, or removed.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from ankigen.lockfile import LockEntry
 from ankigen.model import Card, Diagnostic
@@ -38,39 +38,30 @@ def _match_by_key(
 ) -> list[Diagnostic]:
     """Pair cards with lock entries of the same key: the pinned anchor first, then the plain key
     (a note that just got pinned).  Several cards with one key are paired by likeness, with a warning."""
-    diagnostics: list[Diagnostic] = []
     anchors = [anchor(card) for card in cards]
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, key in enumerate(anchors):
-        groups[key].append(i)
-    for members in groups.values():
-        for card_index in members[1:]:
-            card = cards[card_index]
-            diagnostics.append(
-                Diagnostic(
-                    card.source.display,
-                    card.line,
-                    f"two notes would get one GUID ({card.context or card.key}); told apart by content"
-                    " and position (pin one with <!-- id: ... --> to choose)",
-                )
-            )
-    for keys in (anchors, [card.key for card in cards]):
-        if len(matches) == len(cards):  # every card has its note: nothing left to pair
+    every_card = _by_key(anchors, range(len(anchors)))
+    diagnostics = [_shared_key(cards[i]) for members in every_card[1].values() for i in members[1:]]
+    entry_keys = [entry.key for entry in entries]
+    for keys in (anchors, None):
+        if len(matches) == len(cards) or len(matches) == len(entries):  # nothing left to pair
             break
-        by_key: dict[str, list[int]] = defaultdict(list)
-        for i, key in enumerate(keys):
-            if i not in matches:
-                by_key[key].append(i)
-        free: dict[str, list[int]] = defaultdict(list)
-        claimed = set(matches.values())
-        for j, entry in enumerate(entries):
-            if j not in claimed:
-                free[entry.key].append(j)
-        for key in sorted(by_key.keys() & free.keys()):
-            new, old = by_key[key], free[key]
-            if len(new) == 1 and len(old) == 1:
-                matches[new[0]] = old[0]
-                continue
+        if keys is anchors and not matches:
+            one_card, cards_of = every_card
+        else:
+            one_card, cards_of = _unmatched([card.key for card in cards] if keys is None else keys, matches)
+        one_entry, entries_of = _unmatched(entry_keys, set(matches.values()))
+        for key, i in one_card.items():  # one card and one entry with the key: the two are one note
+            j = one_entry.get(key)
+            if j is not None:
+                matches[i] = j
+        if not cards_of and not entries_of:
+            continue
+        shared = (cards_of.keys() & (one_entry.keys() | entries_of.keys())) | (
+            entries_of.keys() & one_card.keys()
+        )
+        for key in sorted(shared):
+            new = cards_of.get(key) or [one_card[key]]
+            old = entries_of.get(key) or [one_entry[key]]
             pairs = best_pairs(
                 [card_sketch(cards[i]) for i in new], [_entry_sketch(entries[j]) for j in old], 0.0
             )
@@ -79,9 +70,49 @@ def _match_by_key(
     return diagnostics
 
 
+def _shared_key(card: Card) -> Diagnostic:
+    return Diagnostic(
+        card.source.display,
+        card.line,
+        f"two notes would get one GUID ({card.context or card.key}); told apart by content"
+        " and position (pin one with <!-- id: ... --> to choose)",
+    )
+
+
+_Groups = tuple[dict[str, int], dict[str, list[int]]]
+
+
+def _unmatched(keys: Sequence[str], paired: Collection[int]) -> _Groups:
+    """`_by_key` of the items not `paired` yet."""
+    if not paired:
+        return _by_key(keys, range(len(keys)))
+    indexes = [i for i in range(len(keys)) if i not in paired]
+    return _by_key([keys[i] for i in indexes], indexes)
+
+
+def _by_key(keys: Sequence[str], indexes: Sequence[int]) -> _Groups:
+    """The index of each key that one item has, and the indexes (in order) of each key that
+    several have, in the order of their first: putting every item in a list of its own was
+    most of matching a build's notes, where every key is one note's."""
+    one = dict(zip(keys, indexes, strict=True))
+    if len(one) == len(keys):
+        return one, {}
+    several: dict[str, list[int]] = defaultdict(list)
+    for key, index in zip(keys, indexes, strict=True):
+        several[key].append(index)
+    for key, members in list(several.items()):
+        if len(members) == 1:
+            del several[key]
+        else:
+            del one[key]
+    return one, dict(several)
+
+
 def _match_by_similarity(
     cards: Sequence[Card], entries: Sequence[LockEntry], matches: dict[int, int]
 ) -> None:
+    if len(matches) == len(cards) or len(matches) == len(entries):  # nothing left on one side
+        return
     claimed = set(matches.values())
     new = [i for i in range(len(cards)) if i not in matches]
     old = [j for j in range(len(entries)) if j not in claimed]

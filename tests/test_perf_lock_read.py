@@ -17,11 +17,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ankigen.errors import InputError
+from ankigen.lockentry import checked_entry, quick_entry
 from ankigen.lockfile import (
     LockEntry,
-    _checked_entry,
     _line,
-    _quick_entry,
     parse_line,
     parse_lock,
     read_lock,
@@ -48,7 +47,7 @@ def _outcome(line: str) -> object:
 
 def _checked_outcome(line: str) -> object:
     try:
-        return list(_checked_entry(line.strip(), "ankigen.lock", 7).__dict__.items())
+        return list(checked_entry(line.strip(), "ankigen.lock", 7).__dict__.items())
     except InputError as exc:
         return str(exc)
 
@@ -57,7 +56,7 @@ def test_every_line_of_the_shipped_lock_is_read_quickly_as_the_checked_reading_r
     lines = [line for line in REPO_LOCK.read_text(encoding="utf-8").splitlines() if line.startswith("{")]
     assert len(lines) > 100
     for number, line in enumerate(lines, start=1):
-        _same(_quick_entry(line), _checked_entry(line, "ankigen.lock", number))
+        _same(quick_entry(line), checked_entry(line, "ankigen.lock", number))
     kinds = {entry.kind for entry in parse_lock(REPO_LOCK.read_text(encoding="utf-8")).entries}
     assert kinds == {"qa", "cloze"}
 
@@ -85,8 +84,8 @@ entries = st.builds(
 @given(entries)
 def test_an_entry_ankigen_writes_is_read_back_quickly_as_it_was(entry: LockEntry) -> None:
     line = _line(entry)
-    quick = _quick_entry(line)
-    _same(quick, _checked_entry(line, "ankigen.lock", 1))
+    quick = quick_entry(line)
+    _same(quick, checked_entry(line, "ankigen.lock", 1))
     assert quick == entry
 
 
@@ -146,7 +145,7 @@ def test_a_line_of_any_shape_is_read_or_refused_as_the_checked_reading_does(
     ],
 )
 def test_a_line_ankigen_would_not_write_is_read_by_the_checked_reading(line: str) -> None:
-    assert _quick_entry(line) is None
+    assert quick_entry(line) is None
     assert _outcome(line) == _checked_outcome(line)
 
 
