@@ -27,7 +27,6 @@ from ankigen.parallel import RunOptions
 from ankigen.pipeline import BuildOptions, build, check
 from ankigen.progress import terminal_progress
 from ankigen.reporting import build_report, check_lines, problems, write_report
-from ankigen.watch import Rebuild, summary, watch
 
 __all__ = ["cli", "main"]
 
@@ -252,6 +251,8 @@ def watch_command(
     a build that fails is reported and the watch goes on. Updates ankigen.lock like `build`.
     Stop with Ctrl-C.
     """
+    from ankigen.watch import Rebuild, summary, watch  # watchfiles is only for this command
+
     config = load_config(find_root(Path.cwd()), config_path)
     out_dir = output or config.root / config.output
     # Cached, so that a rebuild after a save re-reads only the saved file; no progress bar

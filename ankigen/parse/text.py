@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import ftfy
-from charset_normalizer import from_bytes
+if TYPE_CHECKING:
+    import ftfy
 
 __all__ = ["DecodedText", "decode"]
 
-# Repair what a wrong decode broke, and nothing else: the author's quotes, widths and
-# ligatures are theirs to keep, and HTML entities are the Markdown parser's business.
-_FTFY = ftfy.TextFixerConfig(
-    unescape_html=False,
-    uncurl_quotes=False,
-    fix_character_width=False,
-    fix_latin_ligatures=False,
-    normalization=None,
-    explain=False,
-)
+
+@functools.cache
+def _ftfy_config() -> ftfy.TextFixerConfig:
+    """Repair what a wrong decode broke, and nothing else: the author's quotes, widths and
+    ligatures are theirs to keep, and HTML entities are the Markdown parser's business.
+
+    ftfy (and charset_normalizer below) are imported when a file first needs them: together
+    with what they import they were a third of the start-up of every build, and most notes
+    are ASCII UTF-8."""
+    import ftfy
+
+    return ftfy.TextFixerConfig(
+        unescape_html=False,
+        uncurl_quotes=False,
+        fix_character_width=False,
+        fix_latin_ligatures=False,
+        normalization=None,
+        explain=False,
+    )
 
 
 @dataclass(frozen=True)
@@ -43,7 +54,9 @@ def decode(data: bytes) -> DecodedText:
     for index, line in enumerate(lines):
         if line.isascii():
             continue
-        fixed = ftfy.fix_text(line, _FTFY)
+        import ftfy  # imported once, then a dict lookup
+
+        fixed = ftfy.fix_text(line, _ftfy_config())
         if fixed != line:
             lines[index] = fixed
             repaired.append(index + 1)
@@ -56,6 +69,8 @@ def _detect(data: bytes) -> tuple[str, str]:
     Short Western European notes fit several single-byte code pages equally well; of those
     ties, Windows-1252 is by far the one notes are written in, so it wins them.
     """
+    from charset_normalizer import from_bytes
+
     matches = list(from_bytes(data))
     if not matches:
         raise ValueError("not text in any known encoding")
