@@ -27,7 +27,7 @@ from ankigen.clozes import renumber
 from ankigen.frozen import replaced
 from ankigen.identity_quick import TagsMemo, in_place, kept_card, strictly_by_guid
 from ankigen.lockfile import Lock, LockEntry
-from ankigen.matching import anchor, card_sketch, match_cards
+from ankigen.matching import anchor, card_text, match_cards
 from ankigen.model import Card, Diagnostic, SourceFile
 
 __all__ = ["REMOVED_SEARCH", "REMOVED_TAG", "IdentityResult", "assign_identity", "guid_for"]
@@ -35,16 +35,18 @@ __all__ = ["REMOVED_SEARCH", "REMOVED_TAG", "IdentityResult", "assign_identity",
 REMOVED_TAG = "ankigen::removed"
 REMOVED_SEARCH = f"tag:{REMOVED_TAG}"
 _ALPHABET = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+# Two base-62 digits at a time: half the divisions of a first build's GUIDs.
+_DIGIT_PAIRS = tuple(high + low for high in _ALPHABET for low in _ALPHABET)
 
 
 def guid_for(key: str) -> str:
-    """A short, deterministic GUID for an identity key."""
+    """A short, deterministic GUID for an identity key: "ag" and an 80-bit hash in base 62."""
     number = int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:10], "big")
-    digits = []
+    pairs = []
     while number:
-        number, rest = divmod(number, len(_ALPHABET))
-        digits.append(_ALPHABET[rest])
-    return "ag" + "".join(reversed(digits))
+        number, rest = divmod(number, len(_DIGIT_PAIRS))
+        pairs.append(_DIGIT_PAIRS[rest])
+    return "ag" + "".join(reversed(pairs)).lstrip(_ALPHABET[0])
 
 
 @dataclass(frozen=True)
@@ -176,7 +178,7 @@ def _place(card: Card, guid: str, entry: LockEntry | None, now: int) -> tuple[Ca
         # an unchanged note has the text it had, and is spared an HTML parse of its fields.
         text = entry.text
     else:
-        text = card_sketch(dataclasses.replace(card, front=front)).text
+        text = card_text(card, front)
     record = LockEntry(
         guid=guid,
         key=anchor(card),

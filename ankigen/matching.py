@@ -11,7 +11,7 @@ from ankigen.lockfile import LockEntry
 from ankigen.model import Card, Diagnostic
 from ankigen.similarity import Sketch, best_pairs, cloze_terms, plain_text, sketch_text
 
-__all__ = ["anchor", "card_sketch", "match_cards"]
+__all__ = ["anchor", "card_sketch", "card_text", "match_cards"]
 
 
 def anchor(card: Card) -> str:
@@ -134,13 +134,21 @@ def _pins_agree(card: Card, entry: LockEntry) -> bool:
 
 def card_sketch(card: Card) -> Sketch:
     title = card.heading_path[-1] if card.heading_path else ""
+    text = card_text(card, card.front)
     if card.kind == "cloze":
-        text = plain_text(card.front)
         return Sketch("cloze", title, text, tuple(term for _, term in cloze_terms(card.front)))
-    question = plain_text(card.front)
+    return Sketch("qa", title, text)
+
+
+def card_text(card: Card, front: str) -> str:
+    """The text of `card_sketch`, with `front` for the card's own (its clozes renumbered): what a
+    lock entry records, worked out without the sketch's cloze terms."""
+    if card.kind == "cloze":
+        return plain_text(front)
+    question = plain_text(front)
     if card.context:
         question = question.replace(card.context, "", 1).strip()
-    return Sketch("qa", title, sketch_text(f"{question} {plain_text(card.back)}".strip()))
+    return sketch_text(f"{question} {plain_text(card.back)}".strip())
 
 
 def _entry_sketch(entry: LockEntry) -> Sketch:

@@ -38,6 +38,16 @@ _COMMON_WORD_LIMIT = 40  # a word in more notes than this says nothing about whi
 # What an HTML parser would change in a fragment besides whitespace: tags, entities, NUL, and a
 # leading byte-order mark.  Most cloze terms and many fields have none, and skip nh3.
 _NEEDS_HTML_PARSER = re.compile(r"[<&\x00\ufeff]")
+# Card fields are sanitized HTML: most of their tags are a few inline and list elements, with
+# plain double-quoted attributes, and their only entities are the five of markup escaping.  Such
+# a fragment's text is what is left between its tags, so the HTML parser is only needed when
+# anything else remains (another tag, a comment, another entity, a stray `<` or `&`, a control);
+# tables are left to it too, whose misplaced text the parser moves.
+_SIMPLE_TAG = re.compile(
+    r"</?(?:a|b|br|code|del|div|em|i|img|li|mark|ol|p|pre|s|span|strong|sub|sup|u|ul)"
+    r"(?:\s+[a-z-]+=\"[^\"<>&]*\")*\s*/?>"
+)
+_NOT_SIMPLE = re.compile(r"[<\x00-\x08\x0b\x0e-\x1f\x7f\ufeff]|&(?!(?:amp|lt|gt|quot|#39);)")
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,10 @@ def plain_text(markup: str) -> str:
     """The visible text of an HTML fragment, whitespace collapsed."""
     if not _NEEDS_HTML_PARSER.search(markup):  # no markup, no entity: the text is already visible
         return " ".join(markup.split())
-    # A space before each tag keeps words in adjacent elements (<li>a</li><li>b</li>) apart.
+    # A space in place of each tag keeps words in adjacent elements (<li>a</li><li>b</li>) apart.
+    simple = _SIMPLE_TAG.sub(" ", markup)
+    if not _NOT_SIMPLE.search(simple):
+        return " ".join(html.unescape(simple).split())
     text = html.unescape(nh3.clean(markup.replace("<", " <"), tags=set()))
     return " ".join(text.split())
 
