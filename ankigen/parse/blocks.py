@@ -191,10 +191,14 @@ class BlockReader:
                 text = ""
                 if body and body[0].kind == "paragraph":
                     text, body = body[0].text, body[1:]
-                content = _content_column(self._source(line_of(token)))
-                nested = [block for block in body if self._column(block.line) >= content]
-                items.append(ListItem(text=text, line=line_of(token), children=tuple(nested)))
-                items.extend(block for block in body if self._column(block.line) < content)
+                if not body:  # (most items: their text alone)
+                    items.append(ListItem(text=text, line=line_of(token), children=()))
+                else:
+                    content = _content_column(self._source(line_of(token)))
+                    columns = [self._column(block.line) for block in body]
+                    nested = [block for block, at in zip(body, columns, strict=True) if at >= content]
+                    items.append(ListItem(text=text, line=line_of(token), children=tuple(nested)))
+                    items.extend(block for block, at in zip(body, columns, strict=True) if at < content)
             i = close + 1
         return items
 
@@ -289,8 +293,8 @@ def _split_point(source: Sequence[str]) -> int | None:
     list or outline: a bullet would have started a list already, so this finds `2.`, deeper
     markers and indented points), or a line left of a list item's text after an explicit
     `<br>` (the author broke the line; CommonMark's lazy continuation would glue it on)."""
-    if not source or any(line.lstrip().startswith(">") for line in source):
-        return None
+    if len(source) < 2 or any(line.lstrip().startswith(">") for line in source):
+        return None  # (one line has nothing after its first)
     base = _content_column(source[0])
     for index in range(1, len(source)):
         line = source[index]
