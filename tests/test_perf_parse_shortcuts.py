@@ -3,7 +3,8 @@
 - `may_link` is the quick linkify pretest's regex, by substring tests on ASCII text;
 - `may_linkify` rules out only inline tokens markdown-it-py's linkify rule leaves as they are;
 - the declined characters, normalise's rewrites and the images of a token stream are looked
-  for only where a substring they need is present.
+  for only where a substring they need is present;
+- a list item of one one-line paragraph is read straight from its tokens (`_plain_item`).
 """
 
 from __future__ import annotations
@@ -13,14 +14,15 @@ from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore, linkify
 from markdown_it.token import Token
 
-from ankigen.model import ImageRef
-from ankigen.parse import markdown
+from ankigen.model import Document, ImageRef, SourceFile
+from ankigen.parse import blocks, markdown, parse_text
 from ankigen.parse.accelerated import _DECLINED, _declined
 from ankigen.parse.linkify import _MAY_LINK, QuickPretestLinkify, may_link, may_linkify
 from ankigen.parse.markdown import _images, new_markdown, normalise
@@ -166,3 +168,53 @@ _PIECES = st.sampled_from(
 def test_images_are_found_as_when_every_token_was_read(text: str) -> None:
     tokens = new_markdown().parse(text)
     assert _images(tokens) == _images_of_every_token(tokens), text
+
+
+# -- plain list items --------------------------------------------------------------------------
+ROOT = Path(__file__).resolve().parent.parent
+_SOURCE = SourceFile(Path("/tmp/notes.md"), "notes.md", Path("/tmp"))
+_LEADS = st.sampled_from(
+    ["", "- ", "* ", "1. ", "2) ", "  - ", "   - ", "    - ", "      - ", "  ", "    ", "> - ", "-", "- # "]
+)  # fmt: skip
+_ENDS = st.sampled_from(["", "", "  ", "<br>", ":", "\\"])
+_LINE = st.tuples(_LEADS, st.sampled_from(["a", "**b** c", "`d`", "e.f", "![g](h.png)", "", "---"]), _ENDS)
+_LIST_NOTES = st.lists(_LINE, min_size=1, max_size=14).map(lambda lines: "\n".join("".join(p) for p in lines))
+
+
+def _both_ways(text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Document, Document]:
+    quick = parse_text(text, _SOURCE)
+    with monkeypatch.context() as patched:
+        patched.setattr(blocks, "_plain_item", lambda stream, i: None)
+        return quick, parse_text(text, _SOURCE)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_LIST_NOTES)
+def test_plain_items_are_read_as_the_long_way_reads_them(text: str) -> None:
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        quick, long_way = _both_ways("# T\n\n" + text, monkeypatch)
+    assert quick == long_way, text
+
+
+def test_plain_items_of_benchmark_shipped_and_real_notes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = generate(CorpusSpec(200), tmp_path)
+    paths = sorted((folder / "notes").rglob("*.md")) + sorted((ROOT / "notes").rglob("*.md"))
+    corpus = ROOT.parent / "shared" / "corpus"  # (as tests/conftest.py finds the real notes)
+    paths += sorted(corpus.rglob("*.md")) if corpus.is_dir() else []
+    taken = 0
+    original = blocks._plain_item
+
+    def counting(stream: blocks.TokenStream, i: int) -> object:
+        nonlocal taken
+        found = original(stream, i)
+        taken += found is not None
+        return found
+
+    for path in paths:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        monkeypatch.setattr(blocks, "_plain_item", counting)
+        quick, long_way = _both_ways(text, monkeypatch)
+        assert quick == long_way, path
+    assert taken > 1000
