@@ -59,8 +59,9 @@ def normalise(text: str) -> str:
     """The source rewrites before parsing, each within one line (line numbers stay): bullets
     typed as `•` or indented with `&nbsp;` become Markdown bullets."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it counts lines
-    # Each rewrite needs a character its pattern starts from: looked for first, in one scan
-    # each, since the multi-line patterns try every position of the file (2% of its parse).
+    # A rewrite can match only where a typographic bullet or a non-breaking space is: those are
+    # looked for first, one quick scan each, as the multi-line patterns try every position of
+    # the file (2% of its parse).
     if any(bullet in text for bullet in _TYPOGRAPHIC_BULLETS):
         text = _TYPOGRAPHIC_BULLET.sub(r"\1-", text)
     if "&nbsp;" in text or "&#160;" in text or "\u00a0" in text:
