@@ -15,7 +15,6 @@ with markdown-it, never with a hand-written Markdown parser:
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -31,16 +30,17 @@ from ankigen.parse.outline import MAX_LIST_DEPTH, nest, points
 from ankigen.parse.prose import (
     LIST_MARKER,
     TAB_WIDTH,
+    content_column,
     indent_of,
     is_wrapped_paragraph,
     looks_like_prose,
     prose_runs,
+    split_point,
 )
 
 __all__ = ["BlockReader", "TokenStream"]
 
 _MAX_REPARSE = 6  # re-parses within re-parses; deeper slices become outline points
-_LINE_BREAK = re.compile(r"<br\s*/?>\s*$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,10 @@ class BlockReader:
             if token.type != "list_item_open":
                 i = close + 1 if token.nesting == 1 else i + 1
                 continue
-            if self._cut_off(stream, i):
+            plain = _plain_item(stream, i)
+            if plain is not None:
+                items.append(plain)
+            elif self._cut_off(stream, i):
                 flat = self._flattened(token)
                 first = flat[0].items[0] if flat else ListItem("", line_of(token))
                 items.append(ListItem(first.text, first.line, first.children))
@@ -191,10 +194,14 @@ class BlockReader:
                 text = ""
                 if body and body[0].kind == "paragraph":
                     text, body = body[0].text, body[1:]
-                content = _content_column(self._source(line_of(token)))
-                nested = [block for block in body if self._column(block.line) >= content]
-                items.append(ListItem(text=text, line=line_of(token), children=tuple(nested)))
-                items.extend(block for block in body if self._column(block.line) < content)
+                if not body:  # (most items: their text alone)
+                    items.append(ListItem(text=text, line=line_of(token), children=()))
+                else:
+                    content = content_column(self._source(line_of(token)))
+                    columns = [self._column(block.line) for block in body]
+                    nested = [block for block, at in zip(body, columns, strict=True) if at >= content]
+                    items.append(ListItem(text=text, line=line_of(token), children=tuple(nested)))
+                    items.extend(block for block, at in zip(body, columns, strict=True) if at < content)
             i = close + 1
         return items
 
@@ -220,11 +227,11 @@ class BlockReader:
         text = inline.content.strip()
         first, last = token.map or (0, 0)
         source = self.lines[first:last]
-        split = _split_point(source)
+        split = split_point(source)
         if split is None or self.depth >= _MAX_REPARSE:
             return [Block("paragraph", line, text)]
         head = "\n".join(inline.content.split("\n")[:split]).strip()
-        if indent_of(source[split]) < _content_column(source[0]):  # back out of a list item
+        if indent_of(source[split]) < content_column(source[0]):  # back out of a list item
             return [Block("paragraph", line, head), *self._reparse(source[split:], first + split, True)]
         base = indent_of(source[split])
         end = next((i for i in range(split + 1, len(source)) if indent_of(source[i]) < base), len(source))
@@ -277,26 +284,14 @@ class BlockReader:
         return Block("paragraph", line_of(token), token.content.strip())
 
 
-def _content_column(line: str) -> int:
-    """Where a line's text starts, after its list marker if it has one."""
-    marker = LIST_MARKER.match(line)
-    return len(marker.group(0).expandtabs(TAB_WIDTH)) - 1 if marker else indent_of(line)
-
-
-def _split_point(source: Sequence[str]) -> int | None:
-    """Index of the first line after the first where CommonMark continues the paragraph but the
-    author did not: a line indented past the text, or starting a list at its indent (a nested
-    list or outline: a bullet would have started a list already, so this finds `2.`, deeper
-    markers and indented points), or a line left of a list item's text after an explicit
-    `<br>` (the author broke the line; CommonMark's lazy continuation would glue it on)."""
-    if not source or any(line.lstrip().startswith(">") for line in source):
+def _plain_item(stream: TokenStream, i: int) -> ListItem | None:
+    """The item opened at token i when it is one paragraph of one line and nothing else (most
+    items), else None.  What `_items` makes of it the long way: its body is that paragraph
+    alone (one line has no split point), whose text becomes the item's, with no children."""
+    tokens, closing = stream.tokens, stream.closing
+    if closing[i] != i + 4 or closing[i + 1] != i + 3 or tokens[i + 1].type != "paragraph_open":
         return None
-    base = _content_column(source[0])
-    for index in range(1, len(source)):
-        line = source[index]
-        column = indent_of(line)
-        if column > base or (column == base and LIST_MARKER.match(line)):
-            return index
-        if column < base and _LINE_BREAK.search(source[index - 1]):
-            return index
-    return None
+    span = tokens[i + 1].map
+    if not span or span[1] - span[0] != 1:
+        return None
+    return ListItem(text=tokens[i + 2].content.strip(), line=line_of(tokens[i]), children=())

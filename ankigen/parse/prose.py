@@ -10,11 +10,20 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-__all__ = ["LIST_MARKER", "indent_of", "is_wrapped_paragraph", "looks_like_prose", "prose_runs"]
+__all__ = [
+    "LIST_MARKER",
+    "content_column",
+    "indent_of",
+    "is_wrapped_paragraph",
+    "looks_like_prose",
+    "prose_runs",
+    "split_point",
+]
 
 TAB_WIDTH = 4
 
 LIST_MARKER = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+\S")
+_LINE_BREAK = re.compile(r"<br\s*/?>\s*$", re.IGNORECASE)
 
 # Signs that a line is code, a command or a diagram: any one of them keeps a block as code.
 _CODE_SIGNS = re.compile(
@@ -92,3 +101,28 @@ def is_wrapped_paragraph(lines: Sequence[str]) -> bool:
     if len(filled) < 2:
         return True
     return all(len(line) >= 50 and not _SENTENCE_END.search(line) for line in filled[:-1])
+
+
+def content_column(line: str) -> int:
+    """Where a line's text starts, after its list marker if it has one."""
+    marker = LIST_MARKER.match(line)
+    return len(marker.group(0).expandtabs(TAB_WIDTH)) - 1 if marker else indent_of(line)
+
+
+def split_point(source: Sequence[str]) -> int | None:
+    """Index of the first line after the first where CommonMark continues the paragraph but the
+    author did not: a line indented past the text, or starting a list at its indent (a nested
+    list or outline: a bullet would have started a list already, so this finds `2.`, deeper
+    markers and indented points), or a line left of a list item's text after an explicit
+    `<br>` (the author broke the line; CommonMark's lazy continuation would glue it on)."""
+    if len(source) < 2 or any(line.lstrip().startswith(">") for line in source):
+        return None  # (one line has nothing after its first)
+    base = content_column(source[0])
+    for index in range(1, len(source)):
+        line = source[index]
+        column = indent_of(line)
+        if column > base or (column == base and LIST_MARKER.match(line)):
+            return index
+        if column < base and _LINE_BREAK.search(source[index - 1]):
+            return index
+    return None

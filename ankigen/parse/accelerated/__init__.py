@@ -26,12 +26,13 @@ from typing import Any
 import markdown_it_pyrs
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock
-from markdown_it.rules_core import StateCore, text_join
+from markdown_it.rules_core import StateCore, linkify, text_join
 from markdown_it.token import Token
 
 from ankigen.gc_pause import paused_gc
 from ankigen.parse.accelerated._blocks import Translator
 from ankigen.parse.accelerated._tokens import Declined, inline_tokens, new_token, unsure_inline
+from ankigen.parse.linkify import may_linkify
 
 __all__ = ["accelerated_inline", "accelerated_tokens", "new_token", "parse_tokens"]
 
@@ -55,6 +56,16 @@ _OPTIONS = {"maxNesting": 40, "html": True, "linkify": True, "typographer": Fals
 _DECLINED = re.compile(
     r"[$<&\t\x00-\x08\x0b-\x1f\x7f-\x9f\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]|\]:"
 )
+# The same for ASCII text, where only its ASCII characters can occur: one bitmap test a
+# character, where the whole class is a list of ranges tried in turn and `]:` an alternative.
+_DECLINED_ASCII = re.compile(r"[$<&\x00-\x09\x0b-\x1f\x7f]")
+
+
+def _declined(text: str) -> bool:
+    """`_DECLINED.search(text) is not None`, with a quicker pattern when the text is ASCII."""
+    if "]:" in text:
+        return True
+    return (_DECLINED_ASCII if text.isascii() else _DECLINED).search(text) is not None
 
 
 def parse_tokens(md: MarkdownIt, text: str, env: dict[str, Any] | None = None) -> list[Token]:
@@ -66,7 +77,7 @@ def parse_tokens(md: MarkdownIt, text: str, env: dict[str, Any] | None = None) -
 
 def accelerated_tokens(md: MarkdownIt, text: str) -> list[Token] | None:
     """The tokens `md.parse(text)` gives, built from markdown-it-pyrs's tree; None when declined."""
-    if not _is_ankigen_dialect(md) or _DECLINED.search(text):
+    if not _is_ankigen_dialect(md) or _declined(text):
         return None
     lines = text.split("\n")
     tokens: list[Token] = []
@@ -101,13 +112,7 @@ def accelerated_inline(md: MarkdownIt, text: str) -> list[Token] | None:
     inline translation and its gate are the document path's; then markdown-it-py's own core
     rules after "inline" run on it, in inline mode, as `parseInline` runs them.
     """
-    if (
-        not text
-        or "\n" in text
-        or text.strip() != text
-        or not _is_ankigen_dialect(md)
-        or _DECLINED.search(text)
-    ):
+    if not text or "\n" in text or text.strip() != text or not _is_ankigen_dialect(md) or _declined(text):
         return None
     try:
         tree = _pyrs_tree(text)
@@ -135,11 +140,15 @@ def _after_inline(md: MarkdownIt, state: StateCore) -> None:
     where it has something to do: it turns escapes (`text_special`) into text and joins texts
     side by side, and the translation leaves neither without a backslash in the source
     (entities, the other `text_special`, are declined; adjacent texts are joined as made, and
-    linkify puts a link between the texts it cuts one into)."""
+    linkify puts a link between the texts it cuts one into).  Linkify is given only the inline
+    tokens it may change (`may_linkify`; it reads each on its own): most paragraphs of notes
+    hold no text that could be a link, and linkify-it's pretest of them was most of its time."""
     names = md.core.ruler.get_active_rules()
     joins = "\\" in state.src
     for rule in md.core.ruler.getRules("")[names.index("inline") + 1 :]:
-        if joins or rule is not text_join:
+        if rule is linkify:
+            rule(StateCore(state.src, md, state.env, may_linkify(md.linkify, state.tokens)))
+        elif joins or rule is not text_join:
             rule(state)
 
 

@@ -98,11 +98,13 @@ class Translator:
 
     # -- blocks ------------------------------------------------------------------------------
     def document(self, root: markdown_it_pyrs.Node) -> None:
-        self._blocks(root.children, 0, 0, self.count, tight=False, item_line=-1)
+        nodes = root.children
+        self._blocks(nodes, [node.name for node in nodes], 0, 0, self.count, tight=False, item_line=-1)
 
     def _blocks(
         self,
         nodes: Sequence[markdown_it_pyrs.Node],
+        names: Sequence[str],
         level: int,
         indent: int,
         bound: int,
@@ -110,10 +112,10 @@ class Translator:
         item_line: int,
     ) -> None:
         """Block children of a container (a list item's, whose marker is on `item_line`); runs of
-        inline nodes are a tight item's paragraphs."""
+        inline nodes are a tight item's paragraphs; `names`: the nodes' names, read once (each
+        read of a pyrs node's field makes a new object)."""
         if level >= _MAX_LEVEL:
             raise Declined("nesting")
-        names = [node.name for node in nodes]  # (each read of a pyrs node's field makes a new object)
         i = 0
         while i < len(nodes):
             node = nodes[i]
@@ -248,7 +250,8 @@ class Translator:
             attrs["start"] = int(node.meta["start"])
         opening = self._push(f"{kind}_open", tag, 1, level, markup=marker, attrs=attrs)
         contents = [item.children for item in items]
-        tight = all(child.name != "paragraph" for children in contents for child in children)
+        names = [[child.name for child in children] for children in contents]
+        tight = not any("paragraph" in item_names for item_names in names)
         end = start
         for index, item in enumerate(items):
             first, end = spans[index]
@@ -265,7 +268,7 @@ class Translator:
             content_indent = len(prefix) + len(found.group(1)) + len(found.group(2))
             span = self._map(first, end)
             self._push("list_item_open", "li", 1, level + 1, markup=marker, info=number, map=span)
-            self._blocks(contents[index], level + 2, content_indent, bound, tight, first)
+            self._blocks(contents[index], names[index], level + 2, content_indent, bound, tight, first)
             self._push("list_item_close", "li", -1, level + 1, markup=marker)
         opening.map = self._map(start, end)
         self._push(f"{kind}_close", tag, -1, level, markup=marker)
