@@ -8,9 +8,13 @@ from pathlib import Path
 import markdown_it_pyrs
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from markdown_it.token import Token
 
 from ankigen import sanitize
-from ankigen.parse.accelerated import _pyrs_parser, _pyrs_tree
+from ankigen.model import ImageRef
+from ankigen.parse import markdown
+from ankigen.parse.accelerated import _pyrs_parser, _pyrs_tree, parse_tokens
+from ankigen.parse.markdown import new_markdown
 from bench.corpus import CorpusSpec, generate
 
 # What a renderer or a notes author's inline HTML writes, and what would make nh3 change it:
@@ -143,3 +147,54 @@ def test_one_parser_per_process_on_benchmark_notes(tmp_path: Path) -> None:
         assert _cached_tree(text) == _fresh_tree(text)
         for line in text.splitlines()[:60]:
             assert _cached_tree(line) == _fresh_tree(line)
+
+
+def _images_the_long_way(tokens: list[Token], first_line: int = 0) -> list[ImageRef]:
+    """`ankigen.parse.markdown._images` as it was: every inline token's children walked."""
+    found: list[ImageRef] = []
+    for token in tokens:
+        if token.type == "html_block":
+            found.extend(markdown._html_images(token.content, markdown._line(token)))
+        if token.type != "inline" or not token.children:
+            continue
+        line = first_line or markdown._line(token)
+        for child in token.children:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "image" and child.attrs.get("src"):
+                alt = "".join(t.content for t in child.children or [] if t.type in ("text", "code_inline"))
+                title = str(child.attrs.get("title", ""))
+                found.append(ImageRef(src=str(child.attrs["src"]), alt=alt, line=line, title=title))
+            elif child.type == "html_inline":
+                found.extend(markdown._html_images(child.content, line))
+    return found
+
+
+_IMAGE_PIECES = st.sampled_from(
+    [
+        "# H\n", "- a\n", "  - b\n", "text ", "\n", "\n\n", "![alt](a.png) ", '![](b.png "t") ',
+        "!\\[x](c.png) ", "! [x](d.png) ", "![x][r] ", "\n[r]: e.png\n", '<img src="f.png"> ', "<b>x</b> ",
+        "| a | b |\n| - | - |\n",
+        "| ![c](g.png) | <img src=h.png> |\n", "```\n![x](i.png)\n```\n", '<div><img src="j.png"></div>\n',
+        "**![k](k.png)** ", "[![l](l.png)](http://x) ",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_IMAGE_PIECES, max_size=12).map("".join))
+def test_images_found_without_reading_lines_that_hold_none(text: str) -> None:
+    tokens = new_markdown().parse(text)
+    assert markdown._images(tokens) == _images_the_long_way(tokens)
+    for line in text.splitlines():
+        inline = new_markdown().parseInline(line, {})
+        assert markdown._images(inline, 3) == _images_the_long_way(inline, 3)
+
+
+def test_images_found_on_benchmark_notes_as_the_long_way(tmp_path: Path) -> None:
+    folder = generate(CorpusSpec(200), tmp_path)
+    md = new_markdown()
+    for path in sorted((folder / "notes").glob("*.md")):
+        tokens = parse_tokens(md, path.read_text(encoding="utf-8"))  # as a build parses it
+        found = markdown._images(tokens)
+        assert found and found == _images_the_long_way(tokens)

@@ -247,6 +247,8 @@ def _images(tokens: Sequence[Token], first_line: int = 0) -> list[ImageRef]:
             found.extend(_html_images(token.content, _line(token)))
         if token.type != "inline" or not token.children:
             continue
+        if "![" not in token.content and "<" not in token.content:
+            continue  # its children are parsed from its content: no image, no HTML (most lines)
         line = first_line or _line(token)
         for child in token.children:
             if child.type in ("softbreak", "hardbreak"):
