@@ -146,8 +146,9 @@ def _after_inline(md: MarkdownIt, state: StateCore) -> None:
 
 @functools.cache
 def _pyrs_parser() -> markdown_it_pyrs.MarkdownIt:
-    """One parser per process: building it (its rule chains) cost more than parsing a sentence,
-    and `tree` keeps nothing between calls (a test compares its trees with a fresh parser's)."""
+    """One parser per process: building it (its rule chains) cost about half of parsing a
+    sentence, and `tree` keeps nothing between calls (a test compares its trees with a fresh
+    parser's)."""
     return markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
 
 
