@@ -269,6 +269,8 @@ def mark_clozes(text: str, *, markdown: bool = True) -> str:
 def has_written_clozes(source: str) -> bool:
     """Whether Markdown `source` holds a written-out cloze that will stay one: `{{cN::...}}`,
     balanced.  An unclosed `{{c1::` is text, and a cloze note of it would have no card."""
+    if "{" not in source:
+        return False  # no marker can open (most sentences): nothing to mark
     return _PLACEHOLDER.search(mark_clozes(source)) is not None
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from markdown_it.token import Token
 
 from ankigen import sanitize
+from ankigen.extract import cloze
 from ankigen.model import ImageRef
 from ankigen.parse import markdown
 from ankigen.parse.accelerated import _pyrs_parser, _pyrs_tree, parse_tokens
@@ -198,3 +199,29 @@ def test_images_found_on_benchmark_notes_as_the_long_way(tmp_path: Path) -> None
         tokens = parse_tokens(md, path.read_text(encoding="utf-8"))  # as a build parses it
         found = markdown._images(tokens)
         assert found and found == _images_the_long_way(tokens)
+
+
+_SENTENCE_PIECES = st.sampled_from(
+    [
+        "S3", " ", "  ", "\n", "\u2003", ".", "!", "?", "\u3002", "\uff01", "\uff1f", "A", "a", "*", "**",
+        "_", "__", "=", "==", "{", "{{", "}}", "{{c1::", "\\{{", "x", "\ufdd0", "1\ufdd1",
+    ]
+)  # fmt: skip
+
+
+def _sentences_the_long_way(text: str) -> list[str]:
+    parts = cloze._SENTENCE_END.split(text)
+    if len(parts) == 1:
+        return parts
+    if all(p.count("**") % 2 == 0 and p.count("==") % 2 == 0 and p.count("__") % 2 == 0 for p in parts):
+        return parts
+    return [text]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_SENTENCE_PIECES, max_size=16).map("".join))
+def test_lines_cut_into_sentences_only_where_the_split_would(text: str) -> None:
+    assert cloze._sentences(text) == _sentences_the_long_way(text)
+    assert sanitize.has_written_clozes(text) == (
+        sanitize._PLACEHOLDER.search(sanitize.mark_clozes(text)) is not None
+    )
