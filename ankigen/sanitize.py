@@ -73,6 +73,7 @@ _OPEN, _NUMBER_END, _CLOSE = "\ufdd0", "\ufdd1", "\ufdd2"
 CLOZE_CLOSE = _CLOSE
 _PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_NUMBER_END}|{_CLOSE}")
 _OPEN_PLACEHOLDER = re.compile(f"{_OPEN}(\\d+){_NUMBER_END}")
+_CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 # A cloze opens only where Anki and genanki make a card of it: numbered from 1 and not empty
 # (`{{c1::}}` and `{{c0::x}}` make none, so they are text).  In Markdown, `\{{` is a literal brace.
 _MARKER = re.compile(r"\{\{c(0*[1-9]\d*)::(?!\}\})|\}\}")
@@ -87,8 +88,12 @@ _NEEDS_NH3 = re.compile("[<>&\xa0]")
 # ...but not these, which are most of what a renderer writes: bare inline tags that nh3 allows
 # (when they nest properly, checked apart) and the entities markdown-it escapes text with, other
 # than `&quot;` (nh3 writes a plain `"` in text).
-_KEPT_TAGS = sorted(TAGS & {"strong", "em", "code", "s"})  # only while the allow-list keeps them
-_KEPT_BY_NH3 = re.compile(f"<(/?)({'|'.join(_KEPT_TAGS)})>|&(?:amp|lt|gt);")
+# (a notes author's own inline HTML too: `<b>`, `<i>`, `<u>`, `<del>`, `<mark>`, `<sub>`, `<sup>`)
+_INLINE_KEPT = {"strong", "em", "code", "s", "b", "i", "u", "del", "mark", "sub", "sup"}
+_KEPT_TAGS = sorted(TAGS & _INLINE_KEPT)  # only while the allow-list keeps them
+_KEPT_TAG = re.compile(f"<(/?)({'|'.join(_KEPT_TAGS)})>")
+# A whole fragment of those: runs of text nh3 keeps, between tags and entities it keeps.
+_KEPT_BY_NH3 = re.compile(f"[^<>&\xa0]*(?:(?:{_KEPT_TAG.pattern}|&(?:amp|lt|gt);)[^<>&\xa0]*)*")
 _BRACES = str.maketrans({"{": "&#123;", "}": "&#125;"})
 # What `text_field` changes: what html.escape escapes, braces, controls and cloze placeholders.
 _TEXT_SPECIAL = re.compile(
@@ -146,6 +151,26 @@ def finish_cloze(fragment: str) -> str:
     lone markers are dropped, since an unclosed cloze would swallow the rest of the field.
     """
     cleaned = _clean(fragment)
+    return restore_cloze_markers(cleaned if _balanced(cleaned) else _without_lone_markers(cleaned))
+
+
+def _balanced(cleaned: str) -> bool:
+    """Whether every placeholder of `cleaned` has its partner, so that `_without_lone_markers`
+    would drop none: the same walk over the markers, counted on `findall`'s strings (the digits
+    of an opening, "" for a closing) rather than kept as match objects, which cost more than
+    the rest of a cloze's finishing (a test holds the two to the same)."""
+    depth = 0
+    for number in _PLACEHOLDER.findall(cleaned):
+        if number:
+            depth += 1
+        elif depth:
+            depth -= 1
+        else:
+            return False
+    return not depth
+
+
+def _without_lone_markers(cleaned: str) -> str:
     opened: list[re.Match[str]] = []
     lone: list[re.Match[str]] = []
     for match in _PLACEHOLDER.finditer(cleaned):
@@ -157,12 +182,12 @@ def finish_cloze(fragment: str) -> str:
             lone.append(match)
     for match in sorted([*opened, *lone], key=lambda m: m.start(), reverse=True):
         cleaned = cleaned[: match.start()] + cleaned[match.end() :]
-    return restore_cloze_markers(cleaned)
+    return cleaned
 
 
 def cloze_numbers(field: str) -> set[int]:
     """The cloze numbers a cloze field holds, as Anki counts them."""
-    return {int(number) for number in re.findall(r"\{\{c(\d+)::", field)}
+    return {int(number) for number in _CLOZE_NUMBER.findall(field)}
 
 
 def _clean(fragment: str, braces: bool = True) -> str:
@@ -176,13 +201,12 @@ def _clean(fragment: str, braces: bool = True) -> str:
 
 def _kept_by_nh3(text: str) -> bool:
     """Whether nh3 gives `text` (without controls) back as it is: text, entities of
-    `_KEPT_BY_NH3` and its bare tags, each closed in the order opened (a test compares the two)."""
-    if _NEEDS_NH3.search(_KEPT_BY_NH3.sub("", text)):
+    `_KEPT_BY_NH3` and its bare tags, each closed in the order opened (a test compares the two).
+    (One `fullmatch` reads the fragment without building it again without its tags.)"""
+    if _KEPT_BY_NH3.fullmatch(text) is None:
         return False
     opened: list[str] = []
-    for closing, tag in _KEPT_BY_NH3.findall(text):
-        if not tag:
-            continue  # an entity
+    for closing, tag in _KEPT_TAG.findall(text):  # tags start only where the fullmatch put them
         if not closing:
             opened.append(tag)
         elif not opened or opened.pop() != tag:
@@ -195,8 +219,14 @@ def restore_cloze_markers(fragment: str) -> str:
 
     Opening and closing placeholders never overlap (one starts with a character the other does
     not hold), and the markers put in for the first hold no placeholder character, so replacing
-    one kind and then the other is `_PLACEHOLDER`'s single pass, without a call per marker."""
-    return _OPEN_PLACEHOLDER.sub(r"{{c\1::", fragment).replace(_CLOSE, "}}")
+    one kind and then the other is `_PLACEHOLDER`'s single pass."""
+    return _OPEN_PLACEHOLDER.sub(_open_marker, fragment).replace(_CLOSE, "}}")
+
+
+def _open_marker(match: re.Match[str]) -> str:
+    # A function, not the template r"{{c\1::": Python 3.11 compiles a template in Python code
+    # on every `sub` and expands it in Python once per match (a test holds the two to the same).
+    return "{{c" + match[1] + "::"
 
 
 def sanitize_cloze(text: str) -> str:
@@ -239,6 +269,8 @@ def mark_clozes(text: str, *, markdown: bool = True) -> str:
 def has_written_clozes(source: str) -> bool:
     """Whether Markdown `source` holds a written-out cloze that will stay one: `{{cN::...}}`,
     balanced.  An unclosed `{{c1::` is text, and a cloze note of it would have no card."""
+    if "{" not in source:
+        return False  # no marker can open (most sentences): nothing to mark
     return _PLACEHOLDER.search(mark_clozes(source)) is not None
 
 

@@ -19,6 +19,8 @@ from ankigen.sanitize import has_written_clozes
 __all__ = ["rule"]
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z*_=])|(?<=[\u3002\uff01\uff1f])")
+# Where `_SENTENCE_END` can cut at all: an end mark followed by a space, or a CJK end mark.
+_MAY_END = re.compile(r"[.!?]\s|[\u3002\uff01\uff1f]")
 _NOT_LETTERS = re.compile(r"[\W_]+")
 _MIN_CUE = 12  # characters left visible around the clozes: less is nothing to recall from
 
@@ -44,6 +46,8 @@ def rule(ctx: SectionContext) -> Iterator[Card]:
 
 def _sentences(text: str) -> list[str]:
     """The sentences of a line, unless cutting would split a bold or highlighted run."""
+    if _MAY_END.search(text) is None:
+        return [text]  # nowhere to cut (most lines): the split's lookbehinds try every position
     parts = _SENTENCE_END.split(text)
     if len(parts) == 1:
         return parts  # one sentence: nothing to cut through

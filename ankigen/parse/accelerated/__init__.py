@@ -19,6 +19,7 @@ A differential test holds it to token-for-token identity with markdown-it-py.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -152,10 +153,17 @@ def _after_inline(md: MarkdownIt, state: StateCore) -> None:
             rule(state)
 
 
+@functools.cache
+def _pyrs_parser() -> markdown_it_pyrs.MarkdownIt:
+    """One parser per process: building it (its rule chains) cost about half of parsing a
+    sentence, and `tree` keeps nothing between calls (a test compares its trees with a fresh
+    parser's)."""
+    return markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
+
+
 def _pyrs_tree(text: str) -> markdown_it_pyrs.Node:
-    parser = markdown_it_pyrs.MarkdownIt("commonmark").enable_many(["table", "strikethrough"])
     try:
-        return parser.tree(text)
+        return _pyrs_parser().tree(text)
     except BaseException as exc:
         # markdown-it-pyrs 0.4 panics on some inputs (code spans in table cells): PyO3 raises
         # its PanicException, a BaseException, which means only "not this way".
