@@ -2,8 +2,8 @@
 
 - `may_link` is the quick linkify pretest's regex, by substring tests on ASCII text;
 - `may_linkify` rules out only inline tokens markdown-it-py's linkify rule leaves as they are;
-- the declined characters, normalise's rewrites and the images of a token stream are looked
-  for only where a substring they need is present;
+- the declined characters and normalise's rewrites are looked for only where a substring they
+  need is present (so are a token stream's images: `tests/test_perf_perfile.py`);
 - a list item of one one-line paragraph is read straight from its tokens (`_plain_item`).
 """
 
@@ -21,11 +21,11 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore, linkify
 from markdown_it.token import Token
 
-from ankigen.model import Document, ImageRef, SourceFile
+from ankigen.model import Document, SourceFile
 from ankigen.parse import blocks, markdown, parse_text
 from ankigen.parse.accelerated import _DECLINED, _declined
 from ankigen.parse.linkify import _MAY_LINK, QuickPretestLinkify, may_link, may_linkify
-from ankigen.parse.markdown import _images, new_markdown, normalise
+from ankigen.parse.markdown import new_markdown, normalise
 from bench.corpus import CorpusSpec, generate
 
 
@@ -106,7 +106,7 @@ def test_may_linkify_rules_out_most_benchmark_paragraphs_and_never_without_the_q
     assert may_linkify(_MD.linkify, [childless]) == [childless]  # the rule's own business
 
 
-# -- declined characters, normalise, images ---------------------------------------------------
+# -- declined characters, normalise (images: tests/test_perf_perfile.py) ------------------------
 _CHARS = st.sampled_from(
     ["a", " ", "\n", "$", "<", "&", "\t", "]", ":", "]:", "\x00", "\x08", "\x0b", "\x1f", "\x7f",
      "\x80", "\x9f", "\xa0", "\u1680", "\u2000", "\u200a", "\u200b", "\u3000", "é", "例", "•",
@@ -133,41 +133,6 @@ def _normalise_every_time(text: str) -> str:
 @given(_TEXTS)
 def test_normalise_rewrites_as_when_every_text_was_tried(text: str) -> None:
     assert normalise(text) == _normalise_every_time(text), repr(text)
-
-
-def _images_of_every_token(tokens: list[Token]) -> list[ImageRef]:
-    """markdown._images as it was: every inline token's children read."""
-    found: list[ImageRef] = []
-    for token in tokens:
-        if token.type == "html_block":
-            found.extend(markdown._html_images(token.content, markdown._line(token)))
-        if token.type != "inline" or not token.children:
-            continue
-        line = markdown._line(token)
-        for child in token.children:
-            if child.type in ("softbreak", "hardbreak"):
-                line += 1
-            elif child.type == "image" and child.attrs.get("src"):
-                alt = "".join(t.content for t in child.children or [] if t.type in ("text", "code_inline"))
-                title = str(child.attrs.get("title", ""))
-                found.append(ImageRef(src=str(child.attrs["src"]), alt=alt, line=line, title=title))
-            elif child.type == "html_inline":
-                found.extend(markdown._html_images(child.content, line))
-    return found
-
-
-_PIECES = st.sampled_from(
-    ["a", "![x](i.png)", '![y *z*](j.png "t")', "![r][ref]", "\n\n[ref]: k.png\n\n", "<img src='h.png'>",
-     "<IMG SRC=u.png>", "<b>b</b>", "\n", "\n\n", "\n- ", "\n\n<div><img src='d.png'></div>\n\n",
-     "! [no](n.png)", "!\\[no](n.png)", "&#33;[no](n.png)", "`![code](c.png)`", "  \n"]
-)  # fmt: skip
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_PIECES, max_size=10).map("".join))
-def test_images_are_found_as_when_every_token_was_read(text: str) -> None:
-    tokens = new_markdown().parse(text)
-    assert _images(tokens) == _images_of_every_token(tokens), text
 
 
 # -- plain list items --------------------------------------------------------------------------
