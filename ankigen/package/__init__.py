@@ -1,8 +1,9 @@
 """Package cards into .apkg files with genanki, written atomically; the only genanki user.
 
 Under SOURCE_DATE_EPOCH every id, time and zip entry is fixed, so the same notes and lock give
-the same bytes.  With a build cache, a package reuses the rows of the notes that did not change
-since the previous build (`previous`, `collection`): genanki writes only the others, and the
+the same bytes.  A note's rows are those genanki would write for it, made straight from its card
+(`rows`).  With a build cache, a package reuses the rows of the notes that did not change since
+the previous build (`previous`, `collection`): only the others are written afresh, and the
 bytes are those of a build that wrote them all.
 """
 
@@ -32,7 +33,7 @@ from ankigen.package.models import (
     QA_MODEL_ID,
     QA_TEMPLATES,
 )
-from ankigen.package.notes import genanki_note, model_of, note_key
+from ankigen.package.notes import model_of, note_key
 from ankigen.package.previous import PreviousBuild, load_previous, save_previous, scratch_file
 
 __all__ = [
@@ -120,8 +121,8 @@ def write_package(
 def _collection(
     spec: DeckSpec, timestamp: float, previous: PreviousBuild | None, keyed: bool, target: Path
 ) -> Plan:
-    """The package's plan, and its collection written into the file `target`, each note written
-    by genanki as it is made."""
+    """The package's plan, and its collection written into the file `target`, each new note's
+    rows written as it is planned."""
     with CollectionWriter(timestamp) as writer:
         plan = _plan(spec, timestamp, previous, keyed, writer.write)
         writer.finish(plan, target, previous.collection if previous else None)
@@ -133,13 +134,13 @@ def _plan(
     timestamp: float,
     previous: PreviousBuild | None,
     keyed: bool,
-    write: Callable[[genanki.Note, int, int], None],
+    write: Callable[[Card, int, int, int], int],
 ) -> Plan:
     """Every note in the order genanki writes them (deck by deck, each deck's notes in the
-    package's order) with the ids genanki's counter gives them: made and handed to `write` (with
-    its id and deck id) when the previous collection has no note of the same key, reused from it
-    otherwise.  Without a cache (`keyed` false) nothing is reused or kept, so no note's key is
-    worked out."""
+    package's order) with the ids genanki's counter gives them: handed to `write` (with its
+    position, id and deck id) when the previous collection has no note of the same key, reused
+    from it otherwise.  Without a cache (`keyed` false) nothing is reused or kept, so no note's
+    key is worked out."""
     by_deck: dict[str, list[tuple[int, Card, bytes]]] = {}
     given = spec.keys or (None,) * len(spec.cards)
     for position, ((deck_name, card), known_key) in enumerate(zip(spec.cards, given, strict=True), start=1):
@@ -161,10 +162,8 @@ def _plan(
             if model.model_id not in deck.models:  # genanki adds a deck's note types in its notes' order
                 deck.add_model(model)
             found = known.get(key)
-            if found is None:  # made, written and let go: no note is held for the whole package
-                note = genanki_note(card, position)
-                count = len(note.cards)
-                write(note, next_id, deck.deck_id)
+            if found is None:  # written and let go: no note is held for the whole package
+                count = write(card, position, next_id, deck.deck_id)
                 fresh += 1
             else:
                 count = found[1]
