@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,8 +72,12 @@ class CollectionWriter:
     build's is read from its file: the collection never exists as Python bytes, which at 50k
     sections held three ~200 MB copies at once (SQLite's pages, its serialised buffer, bytes)."""
 
-    def __init__(self, timestamp: float) -> None:
+    def __init__(self, timestamp: float, decks: Sequence[genanki.Deck], direct: bool = False) -> None:
+        """A collection of `decks`; `direct` when no row is to be reused (`finish`): the new
+        notes' rows then go straight into the collection, begun at once."""
         self._timestamp = timestamp
+        self._decks = tuple(decks)
+        self._direct = direct
         # URI filenames, for the previous collection ATTACHed read-only (`finish`)
         self._connection = sqlite3.connect("file::memory:", uri=True, isolation_level=None)
         self._rows = NoteRows(timestamp)
@@ -85,14 +90,19 @@ class CollectionWriter:
         ).fetchall()
         for name, _ in self._indexes:  # built after the rows, from sorted entries: packed pages, and faster
             connection.execute(f'DROP INDEX main."{name}"')
-        (sql,) = connection.execute("SELECT sql FROM main.sqlite_master WHERE name = 'notes'").fetchone()
-        # the same table, so that a new note's row is stored (its column affinities) as genanki's was
-        connection.execute(sql.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
+        if not direct:
+            (sql,) = connection.execute("SELECT sql FROM main.sqlite_master WHERE name = 'notes'").fetchone()
+            # the same table, so that a new note's row is stored (its column affinities) as in `main`
+            connection.execute(sql.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
         connection.execute(
             "CREATE TEMP TABLE staged (nid INTEGER PRIMARY KEY, did INTEGER, mod INTEGER,"
             " queue INTEGER, due INTEGER, ordinals TEXT)"
         )
-        connection.execute("BEGIN")
+        if direct:
+            _begin(connection, self._decks, timestamp)
+        else:
+            connection.execute("BEGIN")
+        self._insert_note = f"INSERT INTO {'main' if direct else 'temp'}.notes VALUES (?,?,?,?,?,?,?,?,?,?,?)"
 
     def __enter__(self) -> CollectionWriter:
         return self
@@ -100,10 +110,10 @@ class CollectionWriter:
     def __exit__(self, *exc: object) -> None:
         self._connection.close()
 
-    def write(self, card: Card, position: int, note_id: int, deck_id: int) -> int:
-        """Write the note of `card`, the `position`-th of the package, with the ids from `note_id`
-        on, into the deck `deck_id`; returns its number of cards."""
-        row, staged, count = self._rows(card, position, note_id, deck_id)
+    def write(self, card: Card, model: genanki.Model, position: int, note_id: int, deck_id: int) -> int:
+        """Write the note of `card` (of the note type `model`), the `position`-th of the package,
+        with the ids from `note_id` on, into the deck `deck_id`; returns its number of cards."""
+        row, staged, count = self._rows(card, model, position, note_id, deck_id)
         self._notes.append(row)
         self._staged.append(staged)
         if len(self._notes) >= _BATCH:
@@ -111,7 +121,7 @@ class CollectionWriter:
         return count
 
     def _flush(self) -> None:
-        self._connection.executemany("INSERT INTO temp.notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", self._notes)
+        self._connection.executemany(self._insert_note, self._notes)
         self._connection.executemany("INSERT INTO temp.staged VALUES (?,?,?,?,?,?)", self._staged)
         self._notes.clear()
         self._staged.clear()
@@ -122,17 +132,21 @@ class CollectionWriter:
         `plan.reused` points into."""
         self._flush()
         connection = self._connection
-        connection.execute("COMMIT")
-        if plan.reused and previous is None:
+        if plan.decks != self._decks:
+            raise CollectionError("a plan of other decks than the collection's")
+        if plan.reused and (previous is None or self._direct):
             raise CollectionError("notes to reuse but no previous collection")
         notes_from, cards_from = [], []
         if plan.fresh:
-            notes_from.append(f"SELECT n.id, {_columns('n', _NOTE_COLUMNS)} FROM temp.notes n")
+            if not self._direct:  # else they are in `main` already
+                notes_from.append(f"SELECT n.id, {_columns('n', _NOTE_COLUMNS)} FROM temp.notes n")
             # genanki's card row: usn -1, type 0, and no scheduling (0s, data '')
             cards_from.append(
                 "SELECT s.nid + 1 + j.key, s.nid, s.did, j.value, s.mod, -1, 0, s.queue, s.due,"
                 " 0, 0, 0, 0, 0, 0, 0, 0, '' FROM temp.staged s, json_each(s.ordinals) j"
             )
+        if not self._direct:
+            connection.execute("COMMIT")
         if plan.reused:
             assert previous is not None
             connection.execute("ATTACH ? AS previous", (previous.resolve().as_uri() + "?mode=ro",))
@@ -148,7 +162,14 @@ class CollectionWriter:
                 f"SELECT c.id - r.old + r.new, r.new, {_columns('c', _CARD_HEAD)}, r.due,"
                 f" {_columns('c', _CARD_TAIL)} FROM temp.reuse r JOIN previous.cards c ON c.nid = r.old"
             )
-        _fill(connection, plan, self._timestamp, notes_from, cards_from, [sql for _, sql in self._indexes])
+        if not self._direct:  # the notes' rows in id order, after the decks, as `direct` wrote them
+            _begin(connection, self._decks, self._timestamp)
+            if notes_from:
+                connection.execute(f"INSERT INTO main.notes {' UNION ALL '.join(notes_from)} ORDER BY 1")
+        if cards_from:
+            connection.execute(f"INSERT INTO main.cards {' UNION ALL '.join(cards_from)} ORDER BY 1")
+        connection.execute("COMMIT")
+        _complete(connection, plan, [sql for _, sql in self._indexes])
         out = sqlite3.connect(target, isolation_level=None)
         try:
             out.execute("PRAGMA journal_mode = OFF")  # a scratch file: no journal file beside it,
@@ -158,24 +179,20 @@ class CollectionWriter:
             out.close()
 
 
-def _fill(
-    connection: sqlite3.Connection,
-    plan: Plan,
-    timestamp: float,
-    notes_from: list[str],
-    cards_from: list[str],
-    indexes: list[str],
-) -> None:
-    """Fill `main` with the same statements whatever the rows' origin: nothing else touches it."""
+def _begin(connection: sqlite3.Connection, decks: Sequence[genanki.Deck], timestamp: float) -> None:
+    """Begin filling `main`, the same way whatever the rows' origin: nothing else touches it.
+    Then come the notes' rows in id order (as new rows are written, or all at once), and then
+    the cards' in id order, all in one transaction: SQLite lays the same rows inserted in the
+    same order into the same pages."""
     connection.executescript(APKG_COL)
     connection.execute("BEGIN")
     cursor = connection.cursor()
-    for deck in plan.decks:  # no notes: genanki writes the deck and its note types into `col`
+    for deck in decks:  # no notes: genanki writes the deck and its note types into `col`
         deck.write_to_db(cursor, timestamp, itertools.count())
-    if notes_from:
-        connection.execute(f"INSERT INTO main.notes {' UNION ALL '.join(notes_from)} ORDER BY 1")
-        connection.execute(f"INSERT INTO main.cards {' UNION ALL '.join(cards_from)} ORDER BY 1")
-    connection.execute("COMMIT")
+
+
+def _complete(connection: sqlite3.Connection, plan: Plan, indexes: list[str]) -> None:
+    """Check the rows' counts, and build the indexes."""
     (note_count,) = connection.execute("SELECT count(*) FROM main.notes").fetchone()
     (card_count,) = connection.execute("SELECT count(*) FROM main.cards").fetchone()
     if (note_count, card_count) != (len(plan.ids), sum(plan.counts)):

@@ -26,7 +26,6 @@ import genanki
 
 from ankigen.model import Card
 from ankigen.note_fields import note_fields
-from ankigen.package.notes import model_of
 
 __all__ = ["NoteRow", "NoteRows", "Staged", "card_ordinals", "check_markup", "may_warn"]
 
@@ -116,10 +115,12 @@ class NoteRows:
             text = self._tags[tags] = " " + " ".join(tags) + " "
         return text
 
-    def __call__(self, card: Card, position: int, note_id: int, deck_id: int) -> tuple[NoteRow, Staged, int]:
-        """The note row of `card` (the `position`-th note of its package, of id `note_id`, in the
-        deck `deck_id`), what its cards are made from, and how many cards it has."""
-        model = model_of(card)
+    def __call__(
+        self, card: Card, model: genanki.Model, position: int, note_id: int, deck_id: int
+    ) -> tuple[NoteRow, Staged, int]:
+        """The note row of `card` (of the note type `model`, the `position`-th note of its
+        package, of id `note_id`, in the deck `deck_id`), what its cards are made from, and how
+        many cards it has."""
         fields = note_fields(card)
         if len(fields) != len(model.fields):  # genanki's check; never fails for ankigen's models
             raise ValueError(f"{len(fields)} fields for a note type of {len(model.fields)}")
