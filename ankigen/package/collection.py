@@ -27,7 +27,7 @@ from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
 from ankigen.model import Card
-from ankigen.package.rows import NoteRow, NoteRows, Staged
+from ankigen.package.rows import NOTE_VALUES, NoteRow, NoteRows, Staged
 
 __all__ = ["CollectionError", "CollectionWriter", "Plan"]
 
@@ -102,7 +102,7 @@ class CollectionWriter:
             _begin(connection, self._decks, timestamp)
         else:
             connection.execute("BEGIN")
-        self._insert_note = f"INSERT INTO {'main' if direct else 'temp'}.notes VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+        self._insert_note = f"INSERT INTO {'main' if direct else 'temp'}.notes {NOTE_VALUES}"
 
     def __enter__(self) -> CollectionWriter:
         return self

@@ -2,10 +2,11 @@
 
 genanki makes a Note object per card and writes it through a cursor, one statement per row,
 working its cards out again for every note; at 56,856 notes that was most of packaging.  Here
-each note's row comes straight from the card, as the tuple genanki 0.13 would have given
-`INSERT INTO notes` (`genanki/note.py` `Note.write_to_db`): id, guid, mid, mod (the note's own
-time, as `notes.TimedNote` stamps it), usn -1, tags as ' a b ', the fields joined with \\x1f,
-the sort field, csum 0 (genanki writes 0, never Anki's checksum), flags 0, data ''.
+each note's row comes straight from the card, as genanki 0.13 would give `INSERT INTO notes`
+(`genanki/note.py` `Note.write_to_db`): id, guid, mid, mod (the note's own time, as
+`notes.TimedNote` stamps it), usn -1, tags as ' a b ', the fields joined with \\x1f, the sort
+field, csum 0 (genanki writes 0, never Anki's checksum), flags 0, data '' (the constants written
+into the statement, `NOTE_VALUES`).
 
 Its cards are not rows here: a note's card ordinals are kept as a JSON array beside its ids,
 due and queue (`Staged`), and SQLite makes one card row per ordinal (`collection`), with ids
@@ -27,10 +28,13 @@ import genanki
 from ankigen.model import Card
 from ankigen.note_fields import note_fields
 
-__all__ = ["NoteRow", "NoteRows", "Staged", "card_ordinals", "check_markup", "may_warn"]
+__all__ = ["NOTE_VALUES", "NoteRow", "NoteRows", "Staged", "card_ordinals", "check_markup", "may_warn"]
 
-# (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data): genanki's notes row
-NoteRow = tuple[int, str, int, int, int, str, str, str, int, int, str]
+# (id, guid, mid, mod, tags, flds, sfld): genanki's notes row but its constants (`NOTE_INSERT`)
+NoteRow = tuple[int, str, int, int, str, str, str]
+# genanki's notes row, its constants written out: usn -1, csum 0 (genanki writes 0, not Anki's
+# checksum), flags 0, data ''
+NOTE_VALUES = "VALUES (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')"
 # (note id, deck id, mod, queue, due, card ordinals as a JSON array): a note's cards, to be made
 Staged = tuple[int, int, int, int, int, str]
 
@@ -67,21 +71,34 @@ def _shape(model: genanki.Model) -> _Shape:
 _SHAPES: dict[int, _Shape] = {}
 
 
-def card_ordinals(model: genanki.Model, fields: Sequence[str]) -> tuple[int, ...]:
-    """The ordinals of the cards genanki makes for a note of `model` with `fields`, in its order."""
+def _shape_of(model: genanki.Model) -> _Shape:
     shape = _SHAPES.get(id(model))
     if shape is None or shape.model is not model:
         shape = _SHAPES[id(model)] = _shape(model)
-    if shape.cloze:
-        numbers: set[int] = set()
-        for index in shape.cloze_fields:
-            value = fields[index] if index >= 0 else ""
-            numbers.update(int(m) - 1 for m in _CLOZE_NUMBER.findall(value) if int(m) > 0)
-        # genanki then compares the set with {} (never equal): a note with no cloze has no card
-        return tuple(numbers)
+    return shape
+
+
+def _cloze_numbers(shape: _Shape, fields: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+    """The cloze numbers genanki finds in a note's fields, field by field, in order."""
+    return tuple([tuple(_CLOZE_NUMBER.findall(fields[i] if i >= 0 else "")) for i in shape.cloze_fields])
+
+
+def _cloze_ordinals(found: tuple[tuple[str, ...], ...]) -> tuple[int, ...]:
+    # genanki's set, its numbers added in the same order (so listed in the same order);
+    # genanki then compares it with {} (never equal): a note with no cloze has no card
+    return tuple({number - 1 for numbers in found for number in map(int, numbers) if number > 0})
+
+
+def _ordinals(shape: _Shape, fields: Sequence[str]) -> tuple[int, ...]:
     return tuple(
         ord_ for ord_, every, indexes in shape.required if (all if every else any)(fields[i] for i in indexes)
     )
+
+
+def card_ordinals(model: genanki.Model, fields: Sequence[str]) -> tuple[int, ...]:
+    """The ordinals of the cards genanki makes for a note of `model` with `fields`, in its order."""
+    shape = _shape_of(model)
+    return _cloze_ordinals(_cloze_numbers(shape, fields)) if shape.cloze else _ordinals(shape, fields)
 
 
 def may_warn(joined: str) -> bool:
@@ -106,7 +123,9 @@ class NoteRows:
     def __init__(self, timestamp: float) -> None:
         self._timestamp = timestamp
         self._tags: dict[tuple[str, ...], str] = {}
-        self._ordinals: dict[tuple[int, ...], str] = {(0,): "[0]"}  # most notes: one card, ordinal 0
+        # a note's number of cards and their ordinals as JSON, by what they depend on: a cloze
+        # note's cloze numbers (found in order), another's ordinals
+        self._cards: dict[tuple[object, ...], tuple[int, str]] = {}
 
     def _tags_text(self, tags: tuple[str, ...]) -> str:
         text = self._tags.get(tags)
@@ -127,23 +146,21 @@ class NoteRows:
         joined = "\x1f".join(fields)
         if may_warn(joined):
             check_markup(model, fields)
-        ordinals = card_ordinals(model, fields)
+        shape = _shape_of(model)
+        found = _cloze_numbers(shape, fields) if shape.cloze else _ordinals(shape, fields)
+        cards = self._cards.get((id(shape), found))
+        if cards is None:
+            ordinals = _cloze_ordinals(found) if shape.cloze else found  # type: ignore[arg-type]
+            cards = self._cards[id(shape), found] = (len(ordinals), "[" + ",".join(map(str, ordinals)) + "]")
         mod = int(card.mtime or self._timestamp)  # the note's own time, as `notes.TimedNote` gives it
-        text = self._ordinals.get(ordinals)
-        if text is None:
-            text = self._ordinals[ordinals] = "[" + ",".join(map(str, ordinals)) + "]"
         row: NoteRow = (
             note_id,
             card.guid,
             model.model_id,
             mod,
-            -1,
             self._tags_text(card.tags),
             joined,
             fields[0] or fields[model.sort_field_index],  # genanki's `Note.sort_field`, given fields[0]
-            0,
-            0,
-            "",
         )
         # a removed note's cards are suspended (queue -1), as `notes.genanki_note` marks them
-        return row, (note_id, deck_id, mod, -1 if card.removed else 0, position, text), len(ordinals)
+        return row, (note_id, deck_id, mod, -1 if card.removed else 0, position, cards[1]), cards[0]
