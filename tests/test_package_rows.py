@@ -94,6 +94,11 @@ def test_rows_are_genanki_rows(decks: int, tmp_path: Path) -> None:
     again = _collection(spec, EPOCH, previous, True, tmp_path / "a.anki2")
     assert again.fresh == 0
     assert (tmp_path / "a.anki2").read_bytes() == (tmp_path / "fresh.anki2").read_bytes()
+    # and all written afresh beside a previous collection (through TEMP, not straight into `main`)
+    nothing = PreviousBuild(tmp_path / "fresh.anki2", {})
+    afresh = _collection(spec, EPOCH, nothing, True, tmp_path / "b.anki2")
+    assert afresh.fresh == len(spec.cards) and not afresh.reused
+    assert (tmp_path / "b.anki2").read_bytes() == (tmp_path / "fresh.anki2").read_bytes()
 
 
 _CLOZE_PIECE = st.one_of(
