@@ -116,6 +116,11 @@ def check_markup(model: genanki.Model, fields: Sequence[str]) -> None:
     genanki.Note(model=model, fields=list(fields))._check_invalid_html_tags_in_fields()
 
 
+def _described(ordinals: tuple[int, ...]) -> tuple[int, str]:
+    """A note's number of cards, and their ordinals as a JSON array (`Staged`)."""
+    return len(ordinals), "[" + ",".join(map(str, ordinals)) + "]"
+
+
 class NoteRows:
     """Makes the rows of one package's notes (`__call__`), keeping what its notes share: the
     text of each tags tuple (checked once, as genanki checks it) and of each list of ordinals."""
@@ -147,11 +152,16 @@ class NoteRows:
         if may_warn(joined):
             check_markup(model, fields)
         shape = _shape_of(model)
-        found = _cloze_numbers(shape, fields) if shape.cloze else _ordinals(shape, fields)
-        cards = self._cards.get((id(shape), found))
-        if cards is None:
-            ordinals = _cloze_ordinals(found) if shape.cloze else found  # type: ignore[arg-type]
-            cards = self._cards[id(shape), found] = (len(ordinals), "[" + ",".join(map(str, ordinals)) + "]")
+        if shape.cloze:
+            found = _cloze_numbers(shape, fields)
+            cards = self._cards.get((id(shape), found))
+            if cards is None:
+                cards = self._cards[id(shape), found] = _described(_cloze_ordinals(found))
+        else:
+            ordinals = _ordinals(shape, fields)
+            cards = self._cards.get((id(shape), ordinals))
+            if cards is None:
+                cards = self._cards[id(shape), ordinals] = _described(ordinals)
         mod = int(card.mtime or self._timestamp)  # the note's own time, as `notes.TimedNote` gives it
         row: NoteRow = (
             note_id,
