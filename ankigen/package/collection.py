@@ -2,10 +2,11 @@
 
 New notes' rows are made from the cards (`rows`: what genanki would write); the notes that did
 not change are copied from the previous build's collection with SQL, given their new ids and
-positions.  Either way the final database is made by the same statements on the same rows in
-the same order (tables, then the rows in id order, then the indexes), so a rebuild that reused
-rows is byte for byte the build that wrote them all, and the file is packed tighter than
-genanki's own (every page filled in order).
+positions.  Either way the final database is made of the same rows inserted in the same order
+(tables, the decks, then the notes in id order, then the cards in id order, then the indexes),
+which SQLite lays into the same pages, so a rebuild that reused rows is byte for byte the build
+that wrote them all, and the file is packed tighter than genanki's own (every page filled in
+order).
 
 genanki gives a note and then its cards consecutive ids from one counter, starting at the
 build's time in milliseconds, so a card's id is its note's id plus its place among the note's
@@ -62,11 +63,12 @@ class Plan:
 class CollectionWriter:
     """The collection of one package, written note by note (`write`), then whole (`finish`).
 
-    Each new note's row goes into a TEMP copy of the notes table as the note is planned, and what
-    its cards are made of into a TEMP table of staged rows, so no note is held after it is
-    written.  SQLite keeps `temp` in a small page cache and spills it to an anonymous temporary
-    file, so the rows are not held in memory twice (which measured ~60 MB more at 10k sections
-    than keeping them in memory).
+    Each new note's row goes into a TEMP copy of the notes table as the note is planned (or
+    straight into the collection when nothing is reused, `direct`), and what its cards are made
+    of into a TEMP table of staged rows, so no note is held after it is written.  SQLite keeps
+    `temp` in a small page cache and spills it to an anonymous temporary file, so the rows are
+    not held in memory twice (which measured ~60 MB more at 10k sections than keeping them in
+    memory).
 
     The finished collection is copied page by page into a file (`finish`), and the previous
     build's is read from its file: the collection never exists as Python bytes, which at 50k
