@@ -1,8 +1,9 @@
 """Package cards into .apkg files with genanki, written atomically; the only genanki user.
 
 Under SOURCE_DATE_EPOCH every id, time and zip entry is fixed, so the same notes and lock give
-the same bytes.  With a build cache, a package reuses the rows of the notes that did not change
-since the previous build (`previous`, `collection`): genanki writes only the others, and the
+the same bytes.  A note's rows are those genanki would write for it, made straight from its card
+(`rows`).  With a build cache, a package reuses the rows of the notes that did not change since
+the previous build (`previous`, `collection`): only the others are written afresh, and the
 bytes are those of a build that wrote them all.
 """
 
@@ -32,7 +33,7 @@ from ankigen.package.models import (
     QA_MODEL_ID,
     QA_TEMPLATES,
 )
-from ankigen.package.notes import genanki_note, model_of, note_key
+from ankigen.package.notes import model_of, note_key
 from ankigen.package.previous import PreviousBuild, load_previous, save_previous, scratch_file
 
 __all__ = [
@@ -120,51 +121,62 @@ def write_package(
 def _collection(
     spec: DeckSpec, timestamp: float, previous: PreviousBuild | None, keyed: bool, target: Path
 ) -> Plan:
-    """The package's plan, and its collection written into the file `target`, each note written
-    by genanki as it is made."""
-    with CollectionWriter(timestamp) as writer:
-        plan = _plan(spec, timestamp, previous, keyed, writer.write)
+    """The package's plan, and its collection written into the file `target`, each new note's
+    rows written as it is planned (straight into the collection when there is nothing to reuse)."""
+    decks, groups = _groups(spec, timestamp, previous, keyed)
+    with CollectionWriter(timestamp, decks, direct=previous is None) as writer:
+        plan = _plan(decks, groups, previous, timestamp, writer.write)
         writer.finish(plan, target, previous.collection if previous else None)
         return plan
 
 
-def _plan(
-    spec: DeckSpec,
-    timestamp: float,
-    previous: PreviousBuild | None,
-    keyed: bool,
-    write: Callable[[genanki.Note, int, int], None],
-) -> Plan:
-    """Every note in the order genanki writes them (deck by deck, each deck's notes in the
-    package's order) with the ids genanki's counter gives them: made and handed to `write` (with
-    its id and deck id) when the previous collection has no note of the same key, reused from it
-    otherwise.  Without a cache (`keyed` false) nothing is reused or kept, so no note's key is
-    worked out."""
-    by_deck: dict[str, list[tuple[int, Card, bytes]]] = {}
+# a note to plan: its position in the package, its card, its note type and its key
+_Entry = tuple[int, Card, genanki.Model, bytes]
+
+
+def _groups(
+    spec: DeckSpec, timestamp: float, previous: PreviousBuild | None, keyed: bool
+) -> tuple[tuple[genanki.Deck, ...], list[list[_Entry]]]:
+    """The package's decks in the order genanki writes them (each with its note types, added in
+    its notes' order, as genanki adds them), and each deck's notes in the package's order.
+    Without a cache (`keyed` false) nothing is reused or kept, so no note's key is worked out."""
+    by_deck: dict[str, tuple[genanki.Deck, list[_Entry]]] = {}
     given = spec.keys or (None,) * len(spec.cards)
     for position, ((deck_name, card), known_key) in enumerate(zip(spec.cards, given, strict=True), start=1):
         key = known_key or (note_key(card, deck_name, timestamp) if keyed or previous else b"")
-        by_deck.setdefault(deck_name, []).append((position, card, key))
+        group = by_deck.get(deck_name)
+        if group is None:
+            group = by_deck[deck_name] = (genanki.Deck(deck_id(deck_name), deck_name), [])
+        model = model_of(card)
+        if model.model_id not in group[0].models:
+            group[0].add_model(model)
+        group[1].append((position, card, model, key))
+    return tuple(deck for deck, _ in by_deck.values()), [entries for _, entries in by_deck.values()]
+
+
+def _plan(
+    decks: tuple[genanki.Deck, ...],
+    groups: list[list[_Entry]],
+    previous: PreviousBuild | None,
+    timestamp: float,
+    write: Callable[[Card, genanki.Model, int, int, int], int],
+) -> Plan:
+    """Every note in the order genanki writes them (deck by deck, each deck's notes in the
+    package's order) with the ids genanki's counter gives them: handed to `write` (with its
+    note type, position, id and deck id) when the previous collection has no note of the same
+    key, reused from it otherwise."""
     known = previous.notes if previous else {}
-    decks: list[genanki.Deck] = []
     fresh = 0
     reused: list[tuple[int, int, int]] = []
     keys: list[bytes] = []
     ids: list[int] = []
     counts: list[int] = []
     next_id = int(timestamp * 1000)
-    for deck_name, entries in by_deck.items():
-        deck = genanki.Deck(deck_id(deck_name), deck_name)
-        decks.append(deck)
-        for position, card, key in entries:
-            model = model_of(card)
-            if model.model_id not in deck.models:  # genanki adds a deck's note types in its notes' order
-                deck.add_model(model)
+    for deck, entries in zip(decks, groups, strict=True):
+        for position, card, model, key in entries:
             found = known.get(key)
-            if found is None:  # made, written and let go: no note is held for the whole package
-                note = genanki_note(card, position)
-                count = len(note.cards)
-                write(note, next_id, deck.deck_id)
+            if found is None:  # written and let go: no note is held for the whole package
+                count = write(card, model, position, next_id, deck.deck_id)
                 fresh += 1
             else:
                 count = found[1]
@@ -173,4 +185,4 @@ def _plan(
             ids.append(next_id)
             counts.append(count)
             next_id += 1 + count
-    return Plan(tuple(decks), fresh, tuple(reused), tuple(keys), tuple(ids), tuple(counts))
+    return Plan(decks, fresh, tuple(reused), tuple(keys), tuple(ids), tuple(counts))

@@ -1,14 +1,18 @@
 """The collection inside an .apkg, in one canonical form whether its rows are new or reused.
 
-genanki writes the notes that changed; the notes that did not are copied from the previous
-build's collection with SQL, given their new ids and positions.  Either way the final database
-is made by the same statements on the same rows in the same order (tables, then the rows in id
-order, then the indexes), so a rebuild that reused rows is byte for byte the build that wrote
-them all, and the file is packed tighter than genanki's own (every page filled in order).
+New notes' rows are made from the cards (`rows`: what genanki would write); the notes that did
+not change are copied from the previous build's collection with SQL, given their new ids and
+positions.  Either way the final database is made of the same rows inserted in the same order
+(tables, the decks, then the notes in id order, then the cards in id order, then the indexes),
+which SQLite lays into the same pages, so a rebuild that reused rows is byte for byte the build
+that wrote them all, and the file is packed tighter than genanki's own (every page filled in
+order).
 
 genanki gives a note and then its cards consecutive ids from one counter, starting at the
-build's time in milliseconds, so a reused note's ids are its new note id plus the offsets its
-cards had; the `due` of its cards is its position among the package's notes.
+build's time in milliseconds, so a card's id is its note's id plus its place among the note's
+cards (for a reused note, the offset it had); the `due` of its cards is its note's position
+among the package's notes.  A new note's cards are made by SQLite from one staged row per note
+(`rows.Staged`), one card per entry of its JSON array of ordinals.
 """
 
 from __future__ import annotations
@@ -23,13 +27,16 @@ import genanki
 from genanki.apkg_col import APKG_COL
 from genanki.apkg_schema import APKG_SCHEMA
 
+from ankigen.model import Card
+from ankigen.package.rows import NOTE_VALUES, NoteRow, NoteRows, Staged
+
 __all__ = ["CollectionError", "CollectionWriter", "Plan"]
 
 # the columns of genanki's notes and cards tables after the ids (and, for cards, before and after `due`)
 _NOTE_COLUMNS = ("guid", "mid", "mod", "usn", "tags", "flds", "sfld", "csum", "flags", "data")
 _CARD_HEAD = ("did", "ord", "mod", "usn", "type", "queue")
 _CARD_TAIL = ("ivl", "factor", "reps", "lapses", "left", "odue", "odid", "flags", "data")
-# genanki's rows are put into SQLite this many notes at a time
+# new notes' rows are put into SQLite this many notes at a time
 _BATCH = 1000
 
 
@@ -46,56 +53,38 @@ class Plan:
     """Every note of a package, in the order genanki writes them (deck by deck)."""
 
     decks: tuple[genanki.Deck, ...]  # with their note types, but no notes
-    fresh: int  # how many notes genanki wrote (`CollectionWriter.write`)
+    fresh: int  # how many notes were written afresh (`CollectionWriter.write`)
     reused: tuple[tuple[int, int, int], ...]  # (note id in the previous collection, note id, due)
     keys: tuple[bytes, ...]  # every note's notes.note_key, its id and its number of cards
     ids: tuple[int, ...]
     counts: tuple[int, ...]
 
 
-class _Rows:
-    """What genanki is handed as its cursor: it keeps the rows genanki inserts, to be put into
-    SQLite by the batch (`flush`: one executemany per statement, genanki's own statements) rather
-    than one statement each.  genanki reads a note's id back as `lastrowid`, which for these
-    tables (an INTEGER PRIMARY KEY given first) is the id the row was given."""
-
-    def __init__(self) -> None:
-        self.lastrowid: int | None = None
-        self._rows: dict[str, list[Sequence[object]]] = {}
-
-    def execute(self, sql: str, params: Sequence[object]) -> None:
-        rows = self._rows.get(sql)
-        if rows is None:
-            rows = self._rows[sql] = []
-        rows.append(params)
-        first = params[0]
-        self.lastrowid = first if isinstance(first, int) else None
-
-    def flush(self, connection: sqlite3.Connection) -> None:
-        for sql, rows in self._rows.items():
-            connection.executemany(sql, rows)
-        self._rows.clear()
-
-
 class CollectionWriter:
     """The collection of one package, written note by note (`write`), then whole (`finish`).
 
-    genanki writes each note that changed into TEMP copies of its notes and cards tables as the
-    note is made, so no note is held after it is written (SQLite looks a table name up in `temp`
-    before `main`, so genanki's own statements land there).  SQLite keeps `temp` in a small page
-    cache and spills it to an anonymous temporary file, so the rows are not held in memory twice
-    (which measured ~60 MB more at 10k sections than keeping them in memory).
+    Each new note's row goes into a TEMP copy of the notes table as the note is planned (or
+    straight into the collection when nothing is reused, `direct`), and what its cards are made
+    of into a TEMP table of staged rows, so no note is held after it is written.  SQLite keeps
+    `temp` in a small page cache and spills it to an anonymous temporary file, so the rows are
+    not held in memory twice (which measured ~60 MB more at 10k sections than keeping them in
+    memory).
 
     The finished collection is copied page by page into a file (`finish`), and the previous
     build's is read from its file: the collection never exists as Python bytes, which at 50k
     sections held three ~200 MB copies at once (SQLite's pages, its serialised buffer, bytes)."""
 
-    def __init__(self, timestamp: float) -> None:
+    def __init__(self, timestamp: float, decks: Sequence[genanki.Deck], direct: bool = False) -> None:
+        """A collection of `decks`; `direct` when no row is to be reused (`finish`): the new
+        notes' rows then go straight into the collection, begun at once."""
         self._timestamp = timestamp
+        self._decks = tuple(decks)
+        self._direct = direct
         # URI filenames, for the previous collection ATTACHed read-only (`finish`)
         self._connection = sqlite3.connect("file::memory:", uri=True, isolation_level=None)
-        self._rows = _Rows()
-        self._pending = 0
+        self._rows = NoteRows(timestamp)
+        self._notes: list[NoteRow] = []
+        self._staged: list[Staged] = []
         connection = self._connection
         connection.executescript(APKG_SCHEMA)
         self._indexes = connection.execute(
@@ -103,12 +92,19 @@ class CollectionWriter:
         ).fetchall()
         for name, _ in self._indexes:  # built after the rows, from sorted entries: packed pages, and faster
             connection.execute(f'DROP INDEX main."{name}"')
-        for table in ("notes", "cards"):
-            (sql,) = connection.execute(
-                "SELECT sql FROM main.sqlite_master WHERE name = ?", (table,)
-            ).fetchone()
+        if not direct:
+            (sql,) = connection.execute("SELECT sql FROM main.sqlite_master WHERE name = 'notes'").fetchone()
+            # the same table, so that a new note's row is stored (its column affinities) as in `main`
             connection.execute(sql.replace("CREATE TABLE", "CREATE TEMP TABLE", 1))
-        connection.execute("BEGIN")
+        connection.execute(
+            "CREATE TEMP TABLE staged (nid INTEGER PRIMARY KEY, did INTEGER, mod INTEGER,"
+            " queue INTEGER, due INTEGER, ordinals TEXT)"
+        )
+        if direct:
+            _begin(connection, self._decks, timestamp)
+        else:
+            connection.execute("BEGIN")
+        self._insert_note = f"INSERT INTO {'main' if direct else 'temp'}.notes {NOTE_VALUES}"
 
     def __enter__(self) -> CollectionWriter:
         return self
@@ -116,16 +112,21 @@ class CollectionWriter:
     def __exit__(self, *exc: object) -> None:
         self._connection.close()
 
-    def write(self, note: genanki.Note, note_id: int, deck_id: int) -> None:
-        """genanki writes `note` with the ids from `note_id` on, into the deck `deck_id`."""
-        note.write_to_db(self._rows, self._timestamp, deck_id, itertools.count(note_id))
-        self._pending += 1
-        if self._pending >= _BATCH:
+    def write(self, card: Card, model: genanki.Model, position: int, note_id: int, deck_id: int) -> int:
+        """Write the note of `card` (of the note type `model`), the `position`-th of the package,
+        with the ids from `note_id` on, into the deck `deck_id`; returns its number of cards."""
+        row, staged, count = self._rows(card, model, position, note_id, deck_id)
+        self._notes.append(row)
+        self._staged.append(staged)
+        if len(self._notes) >= _BATCH:
             self._flush()
+        return count
 
     def _flush(self) -> None:
-        self._rows.flush(self._connection)
-        self._pending = 0
+        self._connection.executemany(self._insert_note, self._notes)
+        self._connection.executemany("INSERT INTO temp.staged VALUES (?,?,?,?,?,?)", self._staged)
+        self._notes.clear()
+        self._staged.clear()
 
     def finish(self, plan: Plan, target: Path, previous: Path | None = None) -> None:
         """Write the collection into the file `target` (created, empty or not there), whose
@@ -133,16 +134,21 @@ class CollectionWriter:
         `plan.reused` points into."""
         self._flush()
         connection = self._connection
-        connection.execute("COMMIT")
-        if plan.reused and previous is None:
+        if plan.decks != self._decks:
+            raise CollectionError("a plan of other decks than the collection's")
+        if plan.reused and (previous is None or self._direct):
             raise CollectionError("notes to reuse but no previous collection")
         notes_from, cards_from = [], []
         if plan.fresh:
-            notes_from.append(f"SELECT n.id, {_columns('n', _NOTE_COLUMNS)} FROM temp.notes n")
+            if not self._direct:  # else they are in `main` already
+                notes_from.append(f"SELECT n.id, {_columns('n', _NOTE_COLUMNS)} FROM temp.notes n")
+            # genanki's card row: usn -1, type 0, and no scheduling (0s, data '')
             cards_from.append(
-                f"SELECT c.id, c.nid, {_columns('c', _CARD_HEAD)}, c.due, {_columns('c', _CARD_TAIL)}"
-                " FROM temp.cards c"
+                "SELECT s.nid + 1 + j.key, s.nid, s.did, j.value, s.mod, -1, 0, s.queue, s.due,"
+                " 0, 0, 0, 0, 0, 0, 0, 0, '' FROM temp.staged s, json_each(s.ordinals) j"
             )
+        if not self._direct:
+            connection.execute("COMMIT")
         if plan.reused:
             assert previous is not None
             connection.execute("ATTACH ? AS previous", (previous.resolve().as_uri() + "?mode=ro",))
@@ -158,7 +164,14 @@ class CollectionWriter:
                 f"SELECT c.id - r.old + r.new, r.new, {_columns('c', _CARD_HEAD)}, r.due,"
                 f" {_columns('c', _CARD_TAIL)} FROM temp.reuse r JOIN previous.cards c ON c.nid = r.old"
             )
-        _fill(connection, plan, self._timestamp, notes_from, cards_from, [sql for _, sql in self._indexes])
+        if not self._direct:  # the notes' rows in id order, after the decks, as `direct` wrote them
+            _begin(connection, self._decks, self._timestamp)
+            if notes_from:
+                connection.execute(f"INSERT INTO main.notes {' UNION ALL '.join(notes_from)} ORDER BY 1")
+        if cards_from:
+            connection.execute(f"INSERT INTO main.cards {' UNION ALL '.join(cards_from)} ORDER BY 1")
+        connection.execute("COMMIT")
+        _complete(connection, plan, [sql for _, sql in self._indexes])
         out = sqlite3.connect(target, isolation_level=None)
         try:
             out.execute("PRAGMA journal_mode = OFF")  # a scratch file: no journal file beside it,
@@ -168,31 +181,27 @@ class CollectionWriter:
             out.close()
 
 
-def _fill(
-    connection: sqlite3.Connection,
-    plan: Plan,
-    timestamp: float,
-    notes_from: list[str],
-    cards_from: list[str],
-    indexes: list[str],
-) -> None:
-    """Fill `main` with the same statements whatever the rows' origin: nothing else touches it."""
+def _begin(connection: sqlite3.Connection, decks: Sequence[genanki.Deck], timestamp: float) -> None:
+    """Begin filling `main`, the same way whatever the rows' origin: nothing else touches it.
+    Then come the notes' rows in id order (as new rows are written, or all at once), and then
+    the cards' in id order, all in one transaction: SQLite lays the same rows inserted in the
+    same order into the same pages."""
     connection.executescript(APKG_COL)
     connection.execute("BEGIN")
     cursor = connection.cursor()
-    for deck in plan.decks:  # no notes: genanki writes the deck and its note types into `col`
+    for deck in decks:  # no notes: genanki writes the deck and its note types into `col`
         deck.write_to_db(cursor, timestamp, itertools.count())
-    if notes_from:
-        connection.execute(f"INSERT INTO main.notes {' UNION ALL '.join(notes_from)} ORDER BY 1")
-        connection.execute(f"INSERT INTO main.cards {' UNION ALL '.join(cards_from)} ORDER BY 1")
-    connection.execute("COMMIT")
+
+
+def _complete(connection: sqlite3.Connection, plan: Plan, indexes: list[str]) -> None:
+    """Check the rows' counts, and build the indexes."""
     (note_count,) = connection.execute("SELECT count(*) FROM main.notes").fetchone()
     (card_count,) = connection.execute("SELECT count(*) FROM main.cards").fetchone()
     if (note_count, card_count) != (len(plan.ids), sum(plan.counts)):
         raise CollectionError(f"{note_count} notes and {card_count} cards where the plan has other counts")
     # free the sources before the indexes (whose table names must find `main`) and the copy out
     connection.execute("DROP TABLE IF EXISTS temp.notes")
-    connection.execute("DROP TABLE IF EXISTS temp.cards")
+    connection.execute("DROP TABLE IF EXISTS temp.staged")
     connection.execute("DROP TABLE IF EXISTS temp.reuse")
     if plan.reused:
         connection.execute("DETACH previous")
