@@ -95,7 +95,11 @@ def test_files_claimed_by_glob_are_classified_per_file_as_all_at_once(tmp_path: 
     assert {card.exam for card in result.cards} == {"SAA-C03", "CLF-C02", "XYZ-C09", "General"}
 
 
-def test_a_cached_file_that_a_glob_claims_since_is_classified_again(tmp_path: Path) -> None:
+def test_a_cached_file_that_a_glob_claims_since_is_classified_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # notes are stamped with the build time: the two builds compared must not straddle a second
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     config = _globbing_project(tmp_path)
     run = RunOptions(cache_dir=tmp_path / ".ankigen-cache", workers=1)
     before = check([tmp_path / "notes"], config, use_lock=False, run=run)
