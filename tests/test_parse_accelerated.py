@@ -150,6 +150,29 @@ def test_the_generated_notes_mostly_take_the_accelerated_path() -> None:
     assert all(_agrees(text) for text in samples)
 
 
+_AFTER_TABLE = st.sampled_from(
+    ["- **x** y", "* x", "+ x", "# H", "## H ##", "###### H", "- - -", "* * *", "- [ ] x", "-x", "- ",
+     "#H", "1. x", "2) x", "text", "  - x", "   # x", "    - x", "- x | y", "# a|b", "- `|`", "- **|**",
+     "|x", "- x\n  | c | d |", "# H\n| c | d |", "- x\n\n| a |\n|-|"]
+)  # fmt: skip
+_TABLE = st.sampled_from(["| a | b |\n| - | - |\n| c | d |", "|a|\n|:-:|", "| a |\n|--|\n| 1 |\n| 2 |"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["", "# T\n\n", "- item\n\n", "- item\n"]), _TABLE, _AFTER_TABLE, _PHRASE)
+def test_a_line_right_after_a_table_is_read_as_markdown_it_py_reads_it(
+    before: str, table: str, after: str, phrase: str
+) -> None:
+    _agrees(f"{before}{table}\n{after}\n{phrase}\n")
+    _agrees(f"{before}{table}\n{after} {phrase}\n")
+
+
+def test_a_bullet_or_heading_right_after_a_table_takes_the_accelerated_path() -> None:
+    # (a bench rebuild appends a bullet to a file ending in a table: this used to decline it)
+    for after in ["- **Edited fact** is added.", "* x", "## Next"]:
+        assert _agrees(f"# T\n\n| a | b |\n| - | - |\n| c | d |\n{after}\n"), after
+
+
 def test_it_declines_what_it_cannot_vouch_for() -> None:
     for text in ["cost $5 a month", "<b>x</b>", "a &amp; b", "[x]: /u\n\n[x]", "\tcode", "> quote",
                  "see https://plain.url here", "- \n  empty first line"]:  # fmt: skip

@@ -21,6 +21,10 @@ _ALIGN = {"left": "left", "right": "right", "center": "center"}
 _blank_token = Token.__new__
 
 
+# A line that ends a top-level table in both parsers when it follows the last row directly: a
+# bullet with text or an ATX heading (notes append bullets to a section that ends in a table).
+_ENDS_TABLE = re.compile(r"(?:[-+*] +[^ |]|#{1,6} +[^ |#])[^|]*$")
+
 # A list item's first line: indent, marker, the spaces after it, and the rest.
 _ITEM = re.compile(r"([-+*]|[0-9]{1,9}[.)])( *)(.*)")
 
@@ -277,9 +281,11 @@ class Translator:
         start, end = self._span(node)
         rows = self.lines[start:end]
         if any("\\|" in line or "|" not in line for line in rows) or (
-            end < self.count and not self._blank(end)
+            end < self.count
+            and not self._blank(end)
+            and not (level == 0 and _ENDS_TABLE.match(self.lines[end]))
         ):
-            raise Declined("table")  # escaped pipes, rows without a pipe, or no blank line after it
+            raise Declined("table")  # escaped pipes, rows without a pipe, or what follows may be a row
         aligns = [_ALIGN.get(str(a)) for a in node.meta.get("alignments", [])]
         sections = node.children
         if not sections or sections[0].name != "thead" or len(sections) > 2:
