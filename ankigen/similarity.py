@@ -18,6 +18,7 @@ from functools import cached_property
 import nh3
 
 from ankigen.model import CardKind
+from ankigen.sanitize import TAGS
 
 __all__ = [
     "CLOZE_MARKER",
@@ -38,15 +39,13 @@ _COMMON_WORD_LIMIT = 40  # a word in more notes than this says nothing about whi
 # What an HTML parser would change in a fragment besides whitespace: tags, entities, NUL, and a
 # leading byte-order mark.  Most cloze terms and many fields have none, and skip nh3.
 _NEEDS_HTML_PARSER = re.compile(r"[<&\x00\ufeff]")
-# Card fields are sanitized HTML: most of their tags are a few inline and list elements, with
-# plain double-quoted attributes, and their only entities are the five of markup escaping.  Such
-# a fragment's text is what is left between its tags, so the HTML parser is only needed when
+# Card fields are sanitized HTML: their tags are the field allow-list's, with plain
+# double-quoted attributes, and their only entities are the five of markup escaping.  Such a
+# fragment's text is what is left between its tags, so the HTML parser is only needed when
 # anything else remains (another tag, a comment, another entity, a stray `<` or `&`, a control);
 # tables are left to it too, whose misplaced text the parser moves.
-_SIMPLE_TAG = re.compile(
-    r"</?(?:a|b|br|code|del|div|em|i|img|li|mark|ol|p|pre|s|span|strong|sub|sup|u|ul)"
-    r"(?:\s+[a-z-]+=\"[^\"<>&]*\")*\s*/?>"
-)
+_SIMPLE_TAGS = sorted(TAGS - {"table", "thead", "tbody", "tr", "th", "td"})
+_SIMPLE_TAG = re.compile(f"</?(?:{'|'.join(_SIMPLE_TAGS)})" r"(?:\s+[a-z-]+=\"[^\"<>&]*\")*\s*/?>")
 _NOT_SIMPLE = re.compile(r"[<\x00-\x08\x0b\x0e-\x1f\x7f\ufeff]|&(?!(?:amp|lt|gt|quot|#39);)")
 
 

@@ -15,7 +15,8 @@ from ankigen.model import Card, SourceFile
 from ankigen.similarity import plain_text
 from tests.test_perf_rebuild import parsed_plain_text
 
-_TAG_NAMES = ["a", "b", "br", "code", "div", "em", "img", "li", "p", "pre", "span", "strong", "ul", "sup"]
+_TAG_NAMES = ["a", "b", "blockquote", "br", "code", "div", "em", "hr", "img", "li", "p", "pre", "span",
+              "strong", "ul", "sup"]  # fmt: skip
 _OTHER_MARKUP = [
     "<table>", "</table>", "<tr>", "<td>", "</td>", "<script>x</script>", "<style>p{}</style>",
     "<!-- note -->", "<textarea>", "<title>", "<svg>", "<B>", "<p\tclass='x'>", "<a href=x>", "<",

@@ -68,16 +68,6 @@ def _shape(model: genanki.Model) -> _Shape:
     return _Shape(model, False, (), required)
 
 
-_SHAPES: dict[int, _Shape] = {}
-
-
-def _shape_of(model: genanki.Model) -> _Shape:
-    shape = _SHAPES.get(id(model))
-    if shape is None or shape.model is not model:
-        shape = _SHAPES[id(model)] = _shape(model)
-    return shape
-
-
 def _cloze_numbers(shape: _Shape, fields: Sequence[str]) -> tuple[tuple[str, ...], ...]:
     """The cloze numbers genanki finds in a note's fields, field by field, in order."""
     return tuple([tuple(_CLOZE_NUMBER.findall(fields[i] if i >= 0 else "")) for i in shape.cloze_fields])
@@ -97,7 +87,7 @@ def _ordinals(shape: _Shape, fields: Sequence[str]) -> tuple[int, ...]:
 
 def card_ordinals(model: genanki.Model, fields: Sequence[str]) -> tuple[int, ...]:
     """The ordinals of the cards genanki makes for a note of `model` with `fields`, in its order."""
-    shape = _shape_of(model)
+    shape = _shape(model)
     return _cloze_ordinals(_cloze_numbers(shape, fields)) if shape.cloze else _ordinals(shape, fields)
 
 
@@ -122,11 +112,13 @@ def _described(ordinals: tuple[int, ...]) -> tuple[int, str]:
 
 
 class NoteRows:
-    """Makes the rows of one package's notes (`__call__`), keeping what its notes share: the
-    text of each tags tuple (checked once, as genanki checks it) and of each list of ordinals."""
+    """Makes the rows of one package's notes (`__call__`), keeping what its notes share: what
+    genanki reads from each note type, the text of each tags tuple (checked once, as genanki
+    checks it) and of each list of ordinals."""
 
     def __init__(self, timestamp: float) -> None:
         self._timestamp = timestamp
+        self._shapes: dict[int, _Shape] = {}  # by the id of a model (which each shape holds)
         self._tags: dict[tuple[str, ...], str] = {}
         # a note's number of cards and their ordinals as JSON, by what they depend on: a cloze
         # note's cloze numbers (found in order), another's ordinals
@@ -151,7 +143,9 @@ class NoteRows:
         joined = "\x1f".join(fields)
         if may_warn(joined):
             check_markup(model, fields)
-        shape = _shape_of(model)
+        shape = self._shapes.get(id(model))
+        if shape is None:
+            shape = self._shapes[id(model)] = _shape(model)
         if shape.cloze:
             found = _cloze_numbers(shape, fields)
             cards = self._cards.get((id(shape), found))

@@ -3,26 +3,23 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    import ftfy
 
 __all__ = ["DecodedText", "decode"]
 
 
 @functools.cache
-def _ftfy_config() -> ftfy.TextFixerConfig:
-    """Repair what a wrong decode broke, and nothing else: the author's quotes, widths and
-    ligatures are theirs to keep, and HTML entities are the Markdown parser's business.
+def _repair() -> Callable[[str], str]:
+    """ftfy's repair of what a wrong decode broke, and nothing else: the author's quotes, widths
+    and ligatures are theirs to keep, and HTML entities are the Markdown parser's business.
 
     ftfy (and charset_normalizer below) are imported when a file first needs them: together
     with what they import they were a third of the start-up of every build, and most notes
     are ASCII UTF-8."""
     import ftfy
 
-    return ftfy.TextFixerConfig(
+    config = ftfy.TextFixerConfig(
         unescape_html=False,
         uncurl_quotes=False,
         fix_character_width=False,
@@ -30,6 +27,7 @@ def _ftfy_config() -> ftfy.TextFixerConfig:
         normalization=None,
         explain=False,
     )
+    return functools.partial(ftfy.fix_text, config=config)
 
 
 @dataclass(frozen=True)
@@ -54,9 +52,7 @@ def decode(data: bytes) -> DecodedText:
     for index, line in enumerate(lines):
         if line.isascii():
             continue
-        import ftfy  # imported once, then a dict lookup
-
-        fixed = ftfy.fix_text(line, _ftfy_config())
+        fixed = _repair()(line)
         if fixed != line:
             lines[index] = fixed
             repaired.append(index + 1)
